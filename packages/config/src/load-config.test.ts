@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from './config-error';
+import { loadConfig } from './load-config';
+
+describe('loadConfig', () => {
+  it('gives local defaults that work on a developer machine', () => {
+    const config = loadConfig({});
+    expect(config.gateway.port).toBe(8000);
+    expect(config.databaseUrl).toBe('mysql://root@127.0.0.1:3306/shelfwise');
+    expect(config.redisUrl).toBe('redis://127.0.0.1:6379');
+    expect(config.s3).toMatchObject({ embedded: true, endpoint: 'http://127.0.0.1:4569' });
+    expect(config.s3.buckets).toEqual({ dataset: 'dataset', inference: 'inference', models: 'models' });
+    expect(config.mlflow.trackingUri).toBeUndefined();
+  });
+
+  it('uses S3_ENDPOINT as given and then starts no embedded server', () => {
+    const config = loadConfig({ S3_ENDPOINT: 'http://minio:9000' });
+    expect(config.s3).toMatchObject({ embedded: false, endpoint: 'http://minio:9000' });
+  });
+
+  it('treats an empty variable as unset', () => {
+    expect(loadConfig({ PORT: '' }).gateway.port).toBe(8000);
+  });
+
+  it('lists every bad value in one error, naming each variable', () => {
+    const error = thrownBy(() =>
+      loadConfig({
+        REDIS_URL: 'nonsense',
+        PORT: 'eighty',
+        DATABASE_URL: 'postgres://x/y',
+        LOG_LEVEL: 'loud',
+      }),
+    );
+    expect(error).toBeInstanceOf(ConfigError);
+    const problems = (error as ConfigError).problems;
+    expect(problems).toHaveLength(4);
+    for (const name of ['REDIS_URL', 'PORT', 'DATABASE_URL', 'LOG_LEVEL'])
+      expect(problems.join('\n')).toContain(name);
+  });
+
+  it('never echoes the bad value, which may be a secret', () => {
+    const message = String(thrownBy(() => loadConfig({ MLFLOW_TRACKING_URI: 'secret-token-value' })));
+    expect(message).toContain('MLFLOW_TRACKING_URI');
+    expect(message).not.toContain('secret-token-value');
+  });
+});
+
+function thrownBy(action: () => unknown): unknown {
+  try {
+    action();
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected the call to throw');
+}

@@ -1,0 +1,66 @@
+import { ConfigError } from './config-error';
+import { envSchema } from './schema';
+
+export interface Config {
+  nodeEnv: 'development' | 'production' | 'test';
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  gateway: { port: number };
+  worker: { port: number };
+  databaseUrl: string;
+  redisUrl: string;
+  queuePrefix: string;
+  s3: {
+    endpoint: string;
+    /** True when S3_ENDPOINT is unset: the local launcher runs the embedded server at `endpoint`. */
+    embedded: boolean;
+    embeddedPort: number;
+    dataDir: string;
+    region: string;
+    accessKeyId: string;
+    secretAccessKey: string;
+    buckets: { dataset: string; inference: string; models: string };
+  };
+  mlflow: { trackingUri: string | undefined; experiment: string };
+  shutdownGraceMs: number;
+}
+
+/**
+ * Reads every setting from the environment. Empty strings count as unset, so `FOO=` in a compose file
+ * falls back to the default instead of failing on an empty value.
+ */
+export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
+  const raw = Object.fromEntries(
+    Object.entries(source).filter(([, value]) => value !== undefined && value !== ''),
+  );
+  const parsed = envSchema.safeParse(raw);
+  if (!parsed.success) {
+    // Name the variable and the rule; never echo the value (it may be a secret).
+    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
+  }
+  const env = parsed.data;
+  return {
+    nodeEnv: env.NODE_ENV,
+    logLevel: env.LOG_LEVEL,
+    gateway: { port: env.PORT },
+    worker: { port: env.WORKER_PORT },
+    databaseUrl: env.DATABASE_URL,
+    redisUrl: env.REDIS_URL,
+    queuePrefix: env.QUEUE_PREFIX,
+    s3: {
+      endpoint: env.S3_ENDPOINT ?? `http://127.0.0.1:${env.S3_EMBEDDED_PORT}`,
+      embedded: env.S3_ENDPOINT === undefined,
+      embeddedPort: env.S3_EMBEDDED_PORT,
+      dataDir: env.S3_DATA_DIR,
+      region: env.AWS_REGION,
+      accessKeyId: env.AWS_ACCESS_KEY_ID,
+      secretAccessKey: env.AWS_SECRET_ACCESS_KEY,
+      buckets: {
+        dataset: env.S3_BUCKET_DATASET,
+        inference: env.S3_BUCKET_INFERENCE,
+        models: env.S3_BUCKET_MODELS,
+      },
+    },
+    mlflow: { trackingUri: env.MLFLOW_TRACKING_URI, experiment: env.MLFLOW_EXPERIMENT },
+    shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
+  };
+}

@@ -1,0 +1,11 @@
+export { connectionOptions } from './connection-options';
+export { createPrismaClient, type Db } from './create-prisma-client';
+export { isRecordNotFound, isUniqueViolation } from './errors';
+export * from './generated/prisma/client';
+export { type MigrateResult, migrate, migrationChecksum } from './migrate';
+export { MigrationError } from './migration-error';
+export { FeedbackRepository } from './repositories/feedback-repository';
+export { type JobListQuery, type JobPage, JobRepository, type NewJob } from './repositories/job-repository';
+export { ModelVersionRepository, type NewModelVersion } from './repositories/model-version-repository';
+export { MonitoringRepository, type NewMonitoringMetric } from './repositories/monitoring-repository';
+export { type Tx, withTransaction } from './transaction';

@@ -1,0 +1,71 @@
+import type { Db } from '../create-prisma-client';
+import type { ModelVersion, Prisma } from '../generated/prisma/client';
+import type { Tx } from '../transaction';
+
+export interface NewModelVersion {
+  artifactUri: (version: number) => string;
+  datasetUri: string;
+  datasetHash: string;
+  labels: string[];
+  metrics: Prisma.InputJsonValue;
+  trainingJobId?: string | undefined;
+  mlflowRunId?: string | undefined;
+}
+
+/** The registry of immutable model versions; "which version serves" is the one PRODUCTION row. */
+export class ModelVersionRepository {
+  constructor(private readonly db: Db | Tx) {}
+
+  /** Allocates the next version number; call inside a transaction so two trainings never collide. */
+  async create(model: NewModelVersion): Promise<ModelVersion> {
+    const last = await this.db.modelVersion.aggregate({ _max: { version: true } });
+    const version = (last._max.version ?? 0) + 1;
+    return this.db.modelVersion.create({
+      data: {
+        version,
+        artifactUri: model.artifactUri(version),
+        datasetUri: model.datasetUri,
+        datasetHash: model.datasetHash,
+        labels: model.labels,
+        metrics: model.metrics,
+        trainingJobId: model.trainingJobId ?? null,
+        mlflowRunId: model.mlflowRunId ?? null,
+      },
+    });
+  }
+
+  findByVersion(version: number): Promise<ModelVersion | null> {
+    return this.db.modelVersion.findUnique({ where: { version } });
+  }
+
+  findByTrainingJob(jobId: string): Promise<ModelVersion | null> {
+    return this.db.modelVersion.findUnique({ where: { trainingJobId: jobId } });
+  }
+
+  findServing(): Promise<ModelVersion | null> {
+    return this.db.modelVersion.findFirst({
+      where: { stage: 'PRODUCTION' },
+      orderBy: { promotedAt: 'desc' },
+    });
+  }
+
+  list(limit = 100): Promise<ModelVersion[]> {
+    return this.db.modelVersion.findMany({ orderBy: { version: 'desc' }, take: limit });
+  }
+
+  async setMlflowRunId(version: number, runId: string): Promise<void> {
+    await this.db.modelVersion.update({ where: { version }, data: { mlflowRunId: runId } });
+  }
+
+  /** Makes `version` the serving one; the previous one is archived and can be promoted back. Use in a transaction. */
+  async promote(version: number): Promise<ModelVersion> {
+    await this.db.modelVersion.updateMany({
+      where: { stage: 'PRODUCTION', NOT: { version } },
+      data: { stage: 'ARCHIVED' },
+    });
+    return this.db.modelVersion.update({
+      where: { version },
+      data: { stage: 'PRODUCTION', promotedAt: new Date() },
+    });
+  }
+}

@@ -1,0 +1,30 @@
+import { mkdir } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import S3rver from 's3rver';
+
+export interface EmbeddedS3 {
+  endpoint: string;
+  close(): Promise<void>;
+}
+
+/**
+ * An S3-compatible server in-process (s3rver), storing under `dataDir`: the local stand-in for MinIO.
+ * Port 0 picks a free port (tests). It accepts any credentials signed with its fixed S3RVER key pair.
+ */
+export async function startEmbeddedS3(options: { port: number; dataDir: string }): Promise<EmbeddedS3> {
+  await mkdir(options.dataDir, { recursive: true });
+  const server = new S3rver({
+    address: '127.0.0.1',
+    port: options.port,
+    directory: options.dataDir,
+    silent: true,
+    // Path-style only: bucket names never appear in the host name.
+    vhostBuckets: false,
+    allowMismatchedSignatures: true,
+  });
+  const address = (await server.run()) as AddressInfo;
+  return {
+    endpoint: `http://127.0.0.1:${address.port}`,
+    close: () => server.close(),
+  };
+}

@@ -1,0 +1,6 @@
+import { type Stringifier, stringify } from 'csv-stringify';
+
+/** A streaming CSV writer with a fixed header; write row objects, pipe the result to an upload. */
+export function createCsvWriter(columns: readonly string[]): Stringifier {
+  return stringify({ header: true, columns: [...columns], eof: true });
+}

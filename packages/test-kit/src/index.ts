@@ -1,0 +1,3 @@
+export { createTestDatabase, dropDatabase, MIGRATIONS_DIR, type TestDatabase } from './test-database';
+export { createTestS3, type TestS3 } from './test-s3';
+export { uniquePrefix } from './unique-prefix';

@@ -1,0 +1,34 @@
+import { randomBytes } from 'node:crypto';
+import { createS3Client, ObjectStore, type S3Settings } from '@shelfwise/storage';
+import { inject } from 'vitest';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    s3Endpoint: string;
+  }
+}
+
+export interface TestS3 {
+  settings: S3Settings;
+  buckets: { dataset: string; inference: string; models: string };
+  store: ObjectStore;
+}
+
+/** Buckets of its own on the run's embedded S3 server, so test files never see each other's objects. */
+export async function createTestS3(): Promise<TestS3> {
+  const suffix = randomBytes(4).toString('hex');
+  const buckets = {
+    dataset: `dataset-${suffix}`,
+    inference: `inference-${suffix}`,
+    models: `models-${suffix}`,
+  };
+  const settings: S3Settings = {
+    endpoint: inject('s3Endpoint'),
+    region: 'us-east-1',
+    accessKeyId: 'S3RVER',
+    secretAccessKey: 'S3RVER',
+  };
+  const store = new ObjectStore(createS3Client(settings), Object.values(buckets));
+  await store.ensureBuckets();
+  return { settings, buckets, store };
+}
