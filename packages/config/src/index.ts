@@ -1,3 +1,3 @@
 export { ConfigError } from './config-error';
-export { type Config, loadConfig } from './load-config';
+export { type Config, loadConfig, loadConfigOrExit } from './load-config';
 export { type Env, envSchema } from './schema';

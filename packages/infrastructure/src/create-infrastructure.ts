@@ -1,0 +1,48 @@
+import { once } from 'node:events';
+import type { Config } from '@shelfwise/config';
+import { createPrismaClient, type Db } from '@shelfwise/db';
+import { type Readiness, runChecks } from '@shelfwise/lifecycle';
+import { createS3Client, ObjectStore } from '@shelfwise/storage';
+import type { Redis } from 'ioredis';
+import { createRedis } from './create-redis';
+
+export interface Infrastructure {
+  db: Db;
+  redis: Redis;
+  store: ObjectStore;
+  readiness(): Promise<Readiness>;
+  /** Resolves once Redis has connected or `timeoutMs` passed: start-up then reports a true picture. */
+  settle(timeoutMs?: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** The connections every process holds (MySQL, Redis, S3), built from config in one place. */
+export function createInfrastructure(config: Config): Infrastructure {
+  const db = createPrismaClient(config.databaseUrl);
+  const redis = createRedis(config.redisUrl, 'client');
+  // A down Redis is reported by readiness; an unhandled 'error' event would crash the process.
+  redis.on('error', () => {});
+  const store = new ObjectStore(createS3Client(config.s3), Object.values(config.s3.buckets));
+  return {
+    db,
+    redis,
+    store,
+    readiness: () =>
+      runChecks({
+        mysql: () => db.$queryRaw`SELECT 1`,
+        redis: () => redis.ping(),
+        s3: () => store.ping(),
+      }),
+    async settle(timeoutMs = 3_000) {
+      if (redis.status === 'ready') return;
+      await Promise.race([
+        once(redis, 'ready'),
+        new Promise((resolve) => setTimeout(resolve, timeoutMs).unref()),
+      ]);
+    },
+    async close() {
+      redis.disconnect();
+      await db.$disconnect();
+    },
+  };
+}

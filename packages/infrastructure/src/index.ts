@@ -1,0 +1,2 @@
+export { createInfrastructure, type Infrastructure } from './create-infrastructure';
+export { createRedis } from './create-redis';

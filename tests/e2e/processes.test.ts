@@ -1,0 +1,83 @@
+import { createTestDatabase, createTestS3, type TestDatabase, type TestS3 } from '@shelfwise/test-kit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type AppProcess, freePort, getJson, pollUntil, startApp } from '../support/app-process';
+
+// The real gateway and worker processes against real MySQL, Redis and the S3 server.
+describe('gateway and worker processes', () => {
+  let database: TestDatabase;
+  let s3: TestS3;
+  let env: Record<string, string>;
+  const started: AppProcess[] = [];
+
+  const launch = (name: 'gateway' | 'worker', extra: Record<string, string> = {}) => {
+    const app = startApp(name, { ...env, ...extra });
+    started.push(app);
+    return app;
+  };
+
+  beforeAll(async () => {
+    database = await createTestDatabase('processes');
+    s3 = await createTestS3();
+    env = {
+      DATABASE_URL: database.url,
+      REDIS_URL: 'redis://127.0.0.1:6379',
+      S3_ENDPOINT: s3.settings.endpoint,
+      S3_BUCKET_DATASET: s3.buckets.dataset,
+      S3_BUCKET_INFERENCE: s3.buckets.inference,
+      S3_BUCKET_MODELS: s3.buckets.models,
+      LOG_LEVEL: 'info',
+    };
+  });
+
+  afterAll(async () => {
+    await Promise.all(started.map((app) => app.stop('SIGKILL')));
+    await database?.drop();
+  });
+
+  it.each(['gateway', 'worker'] as const)('%s reports MySQL, Redis and S3 ready on /readyz', async (name) => {
+    const port = await freePort();
+    launch(name, { PORT: String(port), WORKER_PORT: String(port) });
+    const ready = await pollUntil(
+      () => getJson(`http://127.0.0.1:${port}/readyz`),
+      (r) => r.status === 200,
+    );
+    expect(ready.body).toMatchObject({
+      status: 'ok',
+      checks: { mysql: { ok: true }, redis: { ok: true }, s3: { ok: true } },
+    });
+    expect((await getJson(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
+  });
+
+  it('answers 503 naming MySQL when MySQL cannot be reached, and stays alive', async () => {
+    const port = await freePort();
+    const closed = await freePort();
+    launch('gateway', { PORT: String(port), DATABASE_URL: `mysql://root@127.0.0.1:${closed}/shelfwise` });
+    const answer = await pollUntil(
+      () => getJson(`http://127.0.0.1:${port}/readyz`),
+      (r) => r.status === 503,
+    );
+    expect(answer.body).toMatchObject({
+      status: 'unavailable',
+      checks: { mysql: { ok: false }, redis: { ok: true }, s3: { ok: true } },
+    });
+    expect((await getJson(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
+  });
+
+  it('refuses to start on a bad setting, naming every bad variable', async () => {
+    const app = launch('gateway', { REDIS_URL: 'nonsense', PORT: 'eighty' });
+    expect(await app.exited).toBe(1);
+    expect(app.output()).toContain('REDIS_URL');
+    expect(app.output()).toContain('PORT');
+  });
+
+  it('shuts down cleanly on SIGTERM', async () => {
+    const port = await freePort();
+    const app = launch('gateway', { PORT: String(port) });
+    await pollUntil(
+      () => getJson(`http://127.0.0.1:${port}/healthz`),
+      (r) => r.status === 200,
+    );
+    expect(await app.stop('SIGTERM')).toBe(0);
+    expect(app.output()).toContain('SIGTERM: shutting down');
+  });
+});
