@@ -39,7 +39,16 @@ describe('docker-compose.yml', () => {
   });
 
   it('runs the whole stack', () => {
-    for (const name of ['redis', 'mysql', 'minio', 'minio-buckets', 'mlflow', ...APPS, 'prometheus', 'grafana']) {
+    for (const name of [
+      'redis',
+      'mysql',
+      'minio',
+      'minio-buckets',
+      'mlflow',
+      ...APPS,
+      'prometheus',
+      'grafana',
+    ]) {
       expect(services[name], name).toBeDefined();
     }
     expect(services['worker-gpu']?.profiles).toEqual(['gpu']);
@@ -54,13 +63,17 @@ describe('docker-compose.yml', () => {
         env.filter((key) => !known.has(key)),
         `${name} sets variables the config does not read`,
       ).toEqual([]);
-      expect(env).toEqual(expect.arrayContaining(['DATABASE_URL', 'REDIS_URL', 'S3_ENDPOINT', 'MLFLOW_TRACKING_URI']));
+      expect(env).toEqual(
+        expect.arrayContaining(['DATABASE_URL', 'REDIS_URL', 'S3_ENDPOINT', 'MLFLOW_TRACKING_URI']),
+      );
     }
   });
 
   it('depends only on services it defines, and every file it mounts or builds exists', () => {
     for (const [name, service] of Object.entries(services)) {
-      const deps = Array.isArray(service.depends_on) ? service.depends_on : Object.keys(service.depends_on ?? {});
+      const deps = Array.isArray(service.depends_on)
+        ? service.depends_on
+        : Object.keys(service.depends_on ?? {});
       for (const dep of deps) expect(services[dep], `${name} depends on ${dep}`).toBeDefined();
       if (service.build) {
         const dockerfile = `${service.build.context}/${service.build.dockerfile ?? 'Dockerfile'}`;

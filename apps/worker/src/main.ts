@@ -1,20 +1,109 @@
 import { once } from 'node:events';
+import { loadModel } from '@shelfwise/classifier';
 import { loadConfigOrExit } from '@shelfwise/config';
-import { createInfrastructure } from '@shelfwise/infrastructure';
+import {
+  FeedbackRepository,
+  JobRepository,
+  ModelVersionRepository,
+  MonitoringRepository,
+} from '@shelfwise/db';
+import { createInfrastructure, createRedis } from '@shelfwise/infrastructure';
 import { healthRoutes, onShutdown } from '@shelfwise/lifecycle';
 import { createLogger } from '@shelfwise/logger';
+import { JobProducer } from '@shelfwise/queue';
 import express from 'express';
+import { startConsumers } from './consumers';
+import { predictCsvHandler } from './inference/predict-csv-handler';
+import { handlerTable } from './job-handlers';
+import { JobRunner } from './job-runner';
+import { ModelServer } from './model/model-server';
+import { predictOnlineHandler } from './online/predict-online-handler';
+import { retrainCheckHandler } from './training/retrain-check-handler';
+import { scheduleRetraining } from './training/schedule-retraining';
+import { trainHandler } from './training/train-handler';
 
 const config = loadConfigOrExit();
 const logger = createLogger({ name: 'worker', level: config.logLevel });
 const infrastructure = createInfrastructure(config);
+const { db, store } = infrastructure;
+const connection = createRedis(config.redisUrl, 'worker');
+const producer = new JobProducer({
+  connection,
+  prefix: config.queuePrefix,
+  attempts: config.jobs.attempts,
+  backoffMs: config.jobs.backoffMs,
+});
+const jobs = new JobRepository(db);
+const modelVersions = new ModelVersionRepository(db);
+const feedback = new FeedbackRepository(db);
 
-// Workers take no traffic; this port only serves probes (and, later, metrics).
+const models = new ModelServer({
+  models: modelVersions,
+  store,
+  load: (model) => loadModel({ ...model, device: config.inference.device }),
+  logger,
+});
+const handlers = handlerTable(
+  [
+    {
+      name: 'predict-csv',
+      handler: predictCsvHandler({
+        store,
+        models,
+        monitoring: new MonitoringRepository(db),
+        feedback,
+        buckets: config.s3.buckets,
+        batchSize: config.inference.batchSize,
+      }),
+    },
+    { name: 'predict-online', handler: predictOnlineHandler(models) },
+    {
+      name: 'train',
+      handler: trainHandler({
+        db,
+        store,
+        models,
+        modelsBucket: config.s3.buckets.models,
+        autoPromote: config.training.autoPromote,
+        seed: 42,
+      }),
+    },
+    {
+      name: 'retrain-check',
+      handler: retrainCheckHandler({
+        jobs,
+        models: modelVersions,
+        feedback,
+        producer,
+        sourceUri: `s3://${config.s3.buckets.dataset}/`,
+        minRows: config.training.retrainMinRows,
+        epochs: config.training.retrainEpochs,
+        logger,
+      }),
+    },
+  ],
+  config.worker.queues,
+);
+
+// Workers take no traffic; this port only serves probes (and metrics).
 const server = express().use(healthRoutes(infrastructure.readiness)).listen(config.worker.port);
+const consumers = startConsumers({
+  roles: config.worker.queues,
+  concurrency: config.worker.concurrency,
+  connection,
+  prefix: config.queuePrefix,
+  runner: new JobRunner({ handlers, jobs, logger }),
+  logger,
+});
 
 onShutdown(
   async () => {
+    // close() waits for running jobs and takes no new ones; the grace timer bounds it.
+    await Promise.all(consumers.map((consumer) => consumer.close()));
+    await models.stop();
+    await producer.close();
     await new Promise<void>((resolve) => server.close(() => resolve()));
+    connection.disconnect();
     await infrastructure.close();
   },
   { graceMs: config.shutdownGraceMs, logger },
@@ -22,5 +111,20 @@ onShutdown(
 
 await once(server, 'listening');
 await infrastructure.settle();
+await models
+  .start(config.inference.modelPollMs)
+  .catch((error: unknown) => logger.warn({ err: error }, 'could not load the serving model yet'));
+if (config.worker.queues.includes('training')) {
+  await scheduleRetraining(producer, config.training.retrainCron, logger);
+}
 const readiness = await infrastructure.readiness();
-logger.info({ port: config.worker.port, ready: readiness.ok, checks: readiness.checks }, 'worker started');
+logger.info(
+  {
+    port: config.worker.port,
+    queues: config.worker.queues,
+    modelVersion: models.servingVersion() ?? null,
+    ready: readiness.ok,
+    checks: readiness.checks,
+  },
+  'worker started',
+);

@@ -5,7 +5,6 @@ export interface Config {
   nodeEnv: 'development' | 'production' | 'test';
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   gateway: { port: number };
-  worker: { port: number };
   databaseUrl: string;
   redisUrl: string;
   queuePrefix: string;
@@ -22,6 +21,19 @@ export interface Config {
   };
   mlflow: { trackingUri: string | undefined; experiment: string };
   shutdownGraceMs: number;
+  jobs: { attempts: number; backoffMs: number; predictTimeoutMs: number };
+  inference: { device: 'cpu' | 'cuda'; batchSize: number; modelPollMs: number };
+  worker: {
+    port: number;
+    queues: ('inference' | 'online' | 'training')[];
+    concurrency: { inference: number; online: number; training: number };
+  };
+  training: {
+    autoPromote: 'better-or-equal' | 'always' | 'never';
+    retrainCron: string | undefined;
+    retrainMinRows: number;
+    retrainEpochs: number;
+  };
 }
 
 /**
@@ -42,7 +54,15 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     nodeEnv: env.NODE_ENV,
     logLevel: env.LOG_LEVEL,
     gateway: { port: env.PORT },
-    worker: { port: env.WORKER_PORT },
+    worker: {
+      port: env.WORKER_PORT,
+      queues: env.WORKER_QUEUES,
+      concurrency: {
+        inference: env.WORKER_CONCURRENCY_INFERENCE,
+        online: env.WORKER_CONCURRENCY_ONLINE,
+        training: env.WORKER_CONCURRENCY_TRAINING,
+      },
+    },
     databaseUrl: env.DATABASE_URL,
     redisUrl: env.REDIS_URL,
     queuePrefix: env.QUEUE_PREFIX,
@@ -62,6 +82,22 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     },
     mlflow: { trackingUri: env.MLFLOW_TRACKING_URI, experiment: env.MLFLOW_EXPERIMENT },
     shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
+    jobs: {
+      attempts: env.JOB_ATTEMPTS,
+      backoffMs: env.JOB_BACKOFF_MS,
+      predictTimeoutMs: env.PREDICT_TIMEOUT_MS,
+    },
+    inference: {
+      device: env.INFERENCE_DEVICE,
+      batchSize: env.INFERENCE_BATCH_SIZE,
+      modelPollMs: env.MODEL_POLL_MS,
+    },
+    training: {
+      autoPromote: env.AUTO_PROMOTE,
+      retrainCron: env.RETRAIN_CRON,
+      retrainMinRows: env.RETRAIN_MIN_ROWS,
+      retrainEpochs: env.RETRAIN_EPOCHS,
+    },
   };
 }
 

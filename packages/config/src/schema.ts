@@ -38,6 +38,27 @@ export const envSchema = z.object({
   MLFLOW_TRACKING_URI: url(['http:', 'https:']).optional(),
   MLFLOW_EXPERIMENT: z.string().min(1).default('shelfwise'),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(30_000),
+  // Which queue roles this worker process serves: the same image runs as inference, training, or both.
+  WORKER_QUEUES: z
+    .string()
+    .default('inference,online,training')
+    .transform((value) => value.split(',').map((role) => role.trim()))
+    .pipe(z.array(z.enum(['inference', 'online', 'training'])).min(1)),
+  WORKER_CONCURRENCY_INFERENCE: z.coerce.number().int().min(1).max(64).default(1),
+  WORKER_CONCURRENCY_ONLINE: z.coerce.number().int().min(1).max(256).default(8),
+  WORKER_CONCURRENCY_TRAINING: z.coerce.number().int().min(1).max(8).default(1),
+  INFERENCE_DEVICE: z.enum(['cpu', 'cuda']).default('cpu'),
+  INFERENCE_BATCH_SIZE: z.coerce.number().int().min(1).max(65_536).default(1024),
+  // How often a worker asks MySQL which model version serves (hot swap without restart).
+  MODEL_POLL_MS: z.coerce.number().int().min(100).default(2_000),
+  JOB_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(3),
+  JOB_BACKOFF_MS: z.coerce.number().int().min(0).default(2_000),
+  PREDICT_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
+  // Promote a new model only if its validation metric is at least the serving model's on the same data.
+  AUTO_PROMOTE: z.enum(['better-or-equal', 'always', 'never']).default('better-or-equal'),
+  RETRAIN_CRON: z.string().optional(),
+  RETRAIN_MIN_ROWS: z.coerce.number().int().min(1).default(500),
+  RETRAIN_EPOCHS: z.coerce.number().int().min(1).max(200).default(10),
 });
 
 export type Env = z.infer<typeof envSchema>;

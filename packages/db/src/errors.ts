@@ -8,3 +8,24 @@ export const isUniqueViolation = (error: unknown): boolean => knownCode(error) =
 
 /** An update or delete found no row (Prisma P2025). */
 export const isRecordNotFound = (error: unknown): boolean => knownCode(error) === 'P2025';
+
+// Prisma's own codes for "cannot reach / lost / timed out on the database", and the pool or transaction start timing out.
+const CONNECTION_CODES = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024', 'P2028']);
+// The MariaDB driver wraps socket and pool failures as driver-adapter errors (P2039 and others): its 45xxx
+// connection/pool errnos, and the server's "gone away", "lost connection", "too many connections", "shutting down".
+const DRIVER_CONNECTION_ERRNOS = new Set([
+  45001, 45009, 45012, 45013, 45019, 45026, 45027, 45028, 45035, 45037, 45039, 2002, 2003, 2006, 2013, 1040,
+  1053,
+]);
+
+const driverErrno = (error: Prisma.PrismaClientKnownRequestError): unknown =>
+  (error.meta?.driverAdapterError as { cause?: { code?: unknown } } | undefined)?.cause?.code;
+
+/** MySQL could not be reached or stopped answering: a request should answer 503, not 500. */
+export const isConnectionFailure = (error: unknown): boolean => {
+  if (error instanceof Prisma.PrismaClientInitializationError) return true;
+  if (!(error instanceof Prisma.PrismaClientKnownRequestError)) return false;
+  if (CONNECTION_CODES.has(error.code)) return true;
+  const errno = driverErrno(error);
+  return typeof errno === 'number' && DRIVER_CONNECTION_ERRNOS.has(errno);
+};

@@ -1,6 +1,6 @@
 export { connectionOptions } from './connection-options';
 export { createPrismaClient, type Db } from './create-prisma-client';
-export { isRecordNotFound, isUniqueViolation } from './errors';
+export { isConnectionFailure, isRecordNotFound, isUniqueViolation } from './errors';
 export * from './generated/prisma/client';
 export { type MigrateResult, migrate, migrationChecksum } from './migrate';
 export { MigrationError } from './migration-error';

@@ -6,4 +6,4 @@ export { type CsvHeader, type CsvReadOptions, type CsvRow, readCsv } from './rea
 export { formatS3Uri, parseAllowedS3Uri, parseS3Uri, type S3Location } from './s3-uri';
 export { S3UriError } from './s3-uri-error';
 export { type EmbeddedS3, startEmbeddedS3 } from './start-embedded-s3';
-export { createCsvWriter } from './write-csv';
+export { type CsvWriter, createCsvWriter } from './write-csv';

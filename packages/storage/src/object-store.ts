@@ -17,6 +17,7 @@ export interface StoredObject {
   uri: string;
   key: string;
   size: number;
+  lastModified: Date;
 }
 
 const isNotFound = (error: unknown): boolean =>
@@ -74,12 +75,17 @@ export class ObjectStore {
   }
 
   async exists(uri: string): Promise<boolean> {
+    return (await this.size(uri)) !== undefined;
+  }
+
+  /** The object's size in bytes, or undefined when there is none. */
+  async size(uri: string): Promise<number | undefined> {
     const { bucket, key } = this.locate(uri);
     try {
-      await this.client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
-      return true;
+      const head = await this.client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+      return head.ContentLength ?? 0;
     } catch (error) {
-      if (isNotFound(error)) return false;
+      if (isNotFound(error)) return undefined;
       throw error;
     }
   }
@@ -94,8 +100,13 @@ export class ObjectStore {
         new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }),
       );
       for (const item of page.Contents ?? []) {
-        if (item.Key)
-          objects.push({ uri: formatS3Uri({ bucket, key: item.Key }), key: item.Key, size: item.Size ?? 0 });
+        if (!item.Key) continue;
+        objects.push({
+          uri: formatS3Uri({ bucket, key: item.Key }),
+          key: item.Key,
+          size: item.Size ?? 0,
+          lastModified: item.LastModified ?? new Date(0),
+        });
       }
       token = page.IsTruncated ? page.NextContinuationToken : undefined;
     } while (token);

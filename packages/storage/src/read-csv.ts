@@ -28,23 +28,22 @@ export async function* readCsv(
   const parser = input.pipe(
     parse({
       bom: true,
-      columns: (header: string[]) => checkHeader(header, options.required ?? []),
+      columns: (header: string[]) => {
+        const columns = checkHeader(header, options.required ?? []);
+        onHeader?.({ columns });
+        return columns;
+      },
       skip_empty_lines: true,
       max_record_size: options.maxFieldLength ?? 1_000_000,
       encoding: 'utf8',
     }),
   );
-  // A failing source (e.g. S3 connection reset) must reject the iteration, not hang it.
+  // A failing source (e.g. S3 connection reset) must reject the iteration, not hang it; and a reader
+  // that stops early must not leave the source (an S3 connection) open.
   input.once('error', (error) => parser.destroy(error));
-  let headerSeen = false;
+  parser.once('close', () => input.destroy());
   try {
-    for await (const record of parser as AsyncIterable<CsvRow>) {
-      if (!headerSeen) {
-        headerSeen = true;
-        onHeader?.({ columns: Object.keys(record) });
-      }
-      yield record;
-    }
+    for await (const record of parser as AsyncIterable<CsvRow>) yield record;
   } catch (error) {
     throw translate(error);
   }

@@ -111,6 +111,20 @@ export class JobRepository {
     });
   }
 
+  /**
+   * The row was written but the queue refused the job: FAILED with ENQUEUE_FAILED, and the idempotency key
+   * is released so the client's retry with the same key (after the 503) makes a fresh job, not this one.
+   */
+  async markEnqueueFailed(id: string, message: string): Promise<boolean> {
+    return this.transition(id, ['QUEUED'], {
+      status: 'FAILED',
+      errorCode: 'ENQUEUE_FAILED',
+      errorMessage: message,
+      idempotencyKey: null,
+      finishedAt: new Date(),
+    });
+  }
+
   async markCancelled(id: string): Promise<boolean> {
     return this.transition(id, ACTIVE, { status: 'CANCELLED', finishedAt: new Date() });
   }

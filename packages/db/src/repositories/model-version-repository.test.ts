@@ -25,6 +25,11 @@ describe('ModelVersionRepository on MySQL', () => {
       });
     const first = await make();
     const second = await make();
+    expect(first.status).toBe('PENDING');
+    await models.promote(1);
+    expect(await models.findServing()).toBeNull();
+    await models.markReady(1, { eval_f1: 0.91 });
+    await models.markReady(2, { eval_f1: 0.92 });
     expect([first.version, second.version]).toEqual([1, 2]);
     expect(second.artifactUri).toBe('s3://models/2/');
     await models.promote(1);

@@ -16,7 +16,10 @@ export interface NewModelVersion {
 export class ModelVersionRepository {
   constructor(private readonly db: Db | Tx) {}
 
-  /** Allocates the next version number; call inside a transaction so two trainings never collide. */
+  /**
+   * Allocates the next version number (PENDING until `markReady`). Call inside a transaction; two
+   * concurrent trainings that pick the same number collide on the unique index and one retries.
+   */
   async create(model: NewModelVersion): Promise<ModelVersion> {
     const last = await this.db.modelVersion.aggregate({ _max: { version: true } });
     const version = (last._max.version ?? 0) + 1;
@@ -44,9 +47,14 @@ export class ModelVersionRepository {
 
   findServing(): Promise<ModelVersion | null> {
     return this.db.modelVersion.findFirst({
-      where: { stage: 'PRODUCTION' },
+      where: { stage: 'PRODUCTION', status: 'READY' },
       orderBy: { promotedAt: 'desc' },
     });
+  }
+
+  /** The artifacts are in S3: the version can now serve. */
+  async markReady(version: number, metrics: Prisma.InputJsonValue): Promise<ModelVersion> {
+    return this.db.modelVersion.update({ where: { version }, data: { status: 'READY', metrics } });
   }
 
   list(limit = 100): Promise<ModelVersion[]> {

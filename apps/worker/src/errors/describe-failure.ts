@@ -1,0 +1,24 @@
+import type { ErrorCode } from '@shelfwise/contracts';
+import { CsvFormatError, ObjectNotFoundError, S3UriError } from '@shelfwise/storage';
+import { JobInputError } from './job-input-error';
+import { NoModelError } from './no-model-error';
+
+export interface Failure {
+  code: ErrorCode;
+  message: string;
+  /** True when retrying cannot help: the job fails at once. */
+  permanent: boolean;
+}
+
+/** Maps any error a job throws to the reason stored on the job row; the one place this is decided. */
+export function describeFailure(error: unknown): Failure {
+  if (error instanceof JobInputError) return { code: error.code, message: error.message, permanent: true };
+  if (error instanceof CsvFormatError)
+    return { code: 'INVALID_CSV', message: error.message, permanent: true };
+  if (error instanceof NoModelError) return { code: 'NO_MODEL', message: error.message, permanent: true };
+  if (error instanceof ObjectNotFoundError || error instanceof S3UriError) {
+    return { code: 'NOT_FOUND', message: error.message, permanent: true };
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return { code: 'TRANSIENT', message, permanent: false };
+}

@@ -1,0 +1,99 @@
+import { createHash } from 'node:crypto';
+import type { LabelledText } from '@shelfwise/classifier';
+import { type ObjectStore, readCsv, type StoredObject } from '@shelfwise/storage';
+import { JobInputError } from '../errors/job-input-error';
+import { CountingStream } from '../inference/counting-stream';
+
+const TEXT = 'product_description';
+const LABEL_COLUMNS = ['Category', 'HUMAN_VERIFIED_Category'] as const;
+
+export interface TrainingData {
+  examples: LabelledText[];
+  /** sha256 over every file's bytes, in the order read: the same files give the same hash. */
+  datasetHash: string;
+  files: string[];
+  /** Files under a prefix that carry no label column (e.g. inference inputs): not training data. */
+  skipped: string[];
+  rowsRead: number;
+}
+
+/**
+ * Reads one CSV, or every CSV under a prefix: training files label with `Category`, feedback files with
+ * `HUMAN_VERIFIED_Category` (rows left empty by humans are skipped). Files are read oldest first, so when
+ * the same text appears twice the newest human label wins.
+ */
+export async function readTrainingData(store: ObjectStore, sourceUri: string): Promise<TrainingData> {
+  const { files, isPrefix } = await sourceFiles(store, sourceUri);
+  const datasetHash = createHash('sha256');
+  const byText = new Map<string, LabelledText>();
+  const used: string[] = [];
+  const skipped: string[] = [];
+  let rowsRead = 0;
+  for (const file of files) {
+    const fileHash = createHash('sha256');
+    const hashing = new CountingStream((chunk) => fileHash.update(chunk));
+    let labelColumn: string | undefined;
+    let row = 0;
+    for await (const record of readCsv(
+      (await store.download(file.uri)).pipe(hashing),
+      { required: [TEXT] },
+      (h) => {
+        labelColumn = LABEL_COLUMNS.find((column) => h.columns.includes(column));
+        if (!labelColumn && !isPrefix) {
+          throw new JobInputError(
+            'INVALID_CSV',
+            `${file.uri} has no label column (${LABEL_COLUMNS.join(' or ')})`,
+          );
+        }
+      },
+    )) {
+      if (!labelColumn) break;
+      row++;
+      const text = record[TEXT]?.trim();
+      const label = record[labelColumn ?? '']?.trim();
+      if (!text) throw new JobInputError('INVALID_CSV', `${file.uri} row ${row}: empty ${TEXT}`);
+      if (!label) {
+        if (labelColumn === 'Category')
+          throw new JobInputError('INVALID_CSV', `${file.uri} row ${row}: empty Category`);
+        continue;
+      }
+      rowsRead++;
+      // Re-inserting moves the text to the end of the map's order: the last label read wins.
+      byText.delete(text);
+      byText.set(text, { text, label });
+    }
+    if (!labelColumn) {
+      skipped.push(file.uri);
+      continue;
+    }
+    used.push(file.uri);
+    datasetHash.update(`${file.key}\0${fileHash.digest('hex')}\n`);
+  }
+  const examples = [...byText.values()];
+  const labels = new Set(examples.map((e) => e.label));
+  if (labels.size < 2) {
+    throw new JobInputError(
+      'INVALID_CSV',
+      `training needs at least two labels; ${sourceUri} has ${labels.size}`,
+    );
+  }
+  return { examples, datasetHash: datasetHash.digest('hex'), files: used, skipped, rowsRead };
+}
+
+async function sourceFiles(
+  store: ObjectStore,
+  sourceUri: string,
+): Promise<{ files: StoredObject[]; isPrefix: boolean }> {
+  const single = sourceUri.endsWith('/') ? undefined : await store.size(sourceUri);
+  if (single !== undefined) {
+    return {
+      files: [{ uri: sourceUri, key: store.locate(sourceUri).key, size: single, lastModified: new Date(0) }],
+      isPrefix: false,
+    };
+  }
+  const prefix = sourceUri.endsWith('/') ? sourceUri : `${sourceUri}/`;
+  const files = (await store.list(prefix)).filter((file) => file.key.toLowerCase().endsWith('.csv'));
+  if (files.length === 0) throw new JobInputError('NOT_FOUND', `no CSV files under ${prefix}`);
+  files.sort((a, b) => a.lastModified.getTime() - b.lastModified.getTime() || a.key.localeCompare(b.key));
+  return { files, isPrefix: true };
+}

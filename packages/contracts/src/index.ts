@@ -1,0 +1,13 @@
+export { type BestModelMetric, bestModelMetricSchema } from './best-model-metric';
+export { ERROR_CODES, type ErrorCode } from './error-codes';
+export * from './http';
+export {
+  JOB_NAMES,
+  JOBS,
+  type JobName,
+  type JobPayload,
+  type JobResult,
+  jobsOn,
+  queueOf,
+} from './job-catalog';
+export { QUEUE_ROLES, QUEUES, type QueueName, type QueueRole } from './queues';

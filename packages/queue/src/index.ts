@@ -1,0 +1,1 @@
+export { JobProducer, type ProducerOptions } from './job-producer';

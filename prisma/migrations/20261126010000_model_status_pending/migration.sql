@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE `model_versions` MODIFY `status` ENUM('PENDING', 'READY', 'FAILED') NOT NULL DEFAULT 'PENDING';

@@ -1,0 +1,201 @@
+import {
+  createTestDatabase,
+  createTestS3,
+  type TestDatabase,
+  type TestS3,
+  uniquePrefix,
+} from '@shelfwise/test-kit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type AppProcess, freePort, getJson, pollUntil, startApp } from '../support/app-process';
+import { toCsv, trainingRows } from '../support/training-sample';
+
+interface JobView {
+  job_id: string;
+  status: string;
+  progress: number;
+  result: {
+    output_uri: string | null;
+    model_version: number | null;
+    details: Record<string, unknown>;
+  } | null;
+  error: { code: string; message: string } | null;
+}
+
+// The whole system as users run it: real gateway and worker processes, MySQL, Redis and the S3 server.
+describe('the job system end to end', () => {
+  let database: TestDatabase;
+  let s3: TestS3;
+  let api: string;
+  const apps: AppProcess[] = [];
+
+  const post = async (path: string, body: unknown) => {
+    const response = await fetch(`${api}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+  };
+
+  const finished = (jobId: string) =>
+    pollUntil(
+      () => getJson(`${api}/v1/jobs/${jobId}`).then((r) => r.body as JobView),
+      (job) => ['SUCCEEDED', 'FAILED', 'CANCELLED'].includes(job.status),
+      { timeoutMs: 90_000, intervalMs: 200 },
+    );
+
+  const submit = async (path: string, body: unknown): Promise<string> => {
+    const answer = await post(path, body);
+    expect(answer.status, JSON.stringify(answer.body)).toBe(202);
+    return answer.body.job_id as string;
+  };
+
+  beforeAll(async () => {
+    database = await createTestDatabase('e2e_jobs');
+    s3 = await createTestS3();
+    const port = await freePort();
+    api = `http://127.0.0.1:${port}`;
+    const env = {
+      DATABASE_URL: database.url,
+      S3_ENDPOINT: s3.settings.endpoint,
+      S3_BUCKET_DATASET: s3.buckets.dataset,
+      S3_BUCKET_INFERENCE: s3.buckets.inference,
+      S3_BUCKET_MODELS: s3.buckets.models,
+      QUEUE_PREFIX: uniquePrefix('e2e'),
+      MODEL_POLL_MS: '200',
+      // A second model must wait for a manual promote, so the test controls which version serves.
+      AUTO_PROMOTE: 'never',
+      LOG_LEVEL: 'warn',
+    };
+    apps.push(startApp('gateway', { ...env, PORT: String(port) }));
+    apps.push(startApp('worker', { ...env, WORKER_PORT: String(await freePort()) }));
+    await pollUntil(
+      () => getJson(`${api}/readyz`),
+      (r) => r.status === 200,
+    );
+  });
+
+  afterAll(async () => {
+    await Promise.all(apps.map((app) => app.stop('SIGTERM')));
+    await database?.drop();
+  });
+
+  const dataset = () => `s3://${s3.buckets.dataset}`;
+
+  it('fails a prediction with NO_MODEL before any model exists', async () => {
+    await s3.store.upload(`${dataset()}/early.csv`, toCsv(['product_description'], [['green tea']]));
+    const job = await finished(await submit('/v1/predict/csv', { input_file_s3: `${dataset()}/early.csv` }));
+    expect(job.status).toBe('FAILED');
+    expect(job.error?.code).toBe('NO_MODEL');
+  });
+
+  it('trains, predicts a file with verified labels, retrains, promotes and swaps without a restart', async () => {
+    const train = trainingRows(3_000, 0);
+    await s3.store.upload(
+      `${dataset()}/train.csv`,
+      toCsv(
+        ['product_description', 'Category'],
+        train.map((r) => [r.text, r.label]),
+      ),
+    );
+    const first = await finished(
+      await submit('/v1/train/csv', {
+        train_file_s3: `${dataset()}/train.csv`,
+        epoch_num: 5,
+        best_model_metric: 'eval_f1',
+      }),
+    );
+    expect(first.status, JSON.stringify(first.error)).toBe('SUCCEEDED');
+    expect(first.result?.model_version).toBe(1);
+    expect(first.result?.details).toMatchObject({ promoted: true });
+    const model1 = await getJson(`${api}/v1/models/1`);
+    expect(model1.body).toMatchObject({ version: 1, stage: 'PRODUCTION' });
+    expect(await s3.store.exists(`s3://${s3.buckets.models}/1/model.onnx`)).toBe(true);
+    expect(await s3.store.exists(`s3://${s3.buckets.models}/1/manifest.json`)).toBe(true);
+
+    // An inference file: 200 held-out rows, every other one verified by a human.
+    const held = trainingRows(200, 3);
+    await s3.store.upload(
+      `${dataset()}/incoming.csv`,
+      toCsv(
+        ['product_description', 'HUMAN_VERIFIED_Category'],
+        held.map((r, i) => [r.text, i % 2 === 0 ? r.label : '']),
+      ),
+    );
+    const predicted = await finished(
+      await submit('/v1/predict/csv', { input_file_s3: `${dataset()}/incoming.csv` }),
+    );
+    expect(predicted.status, JSON.stringify(predicted.error)).toBe('SUCCEEDED');
+    expect(predicted.result?.model_version).toBe(1);
+    const outputUri = `s3://${s3.buckets.inference}/${predicted.job_id}/predictions.csv`;
+    expect(predicted.result?.output_uri).toBe(outputUri);
+    const lines = (await s3.store.downloadBytes(outputUri)).toString('utf8').trim().split('\n');
+    expect(lines[0]).toBe('product_description,HUMAN_VERIFIED_Category,predicted_category,confidence');
+    expect(lines).toHaveLength(201);
+    const labels = new Set(train.map((r) => r.label));
+    const correct = held.filter((r, i) => lines[i + 1]?.includes(`,${r.label},`)).length;
+    expect(correct / held.length).toBeGreaterThan(0.8);
+    for (const line of lines.slice(1)) expect([...labels].some((l) => line.includes(`,${l},`))).toBe(true);
+
+    const feedbackUri = `s3://${s3.buckets.dataset}/feedback/${predicted.job_id}.csv`;
+    const feedback = (await s3.store.downloadBytes(feedbackUri)).toString('utf8').trim().split('\n');
+    expect(feedback).toHaveLength(1 + 100);
+    const monitoring = await database.db.monitoringMetric.findUnique({ where: { jobId: predicted.job_id } });
+    expect(monitoring).toMatchObject({ rows: 200, labelledRows: 100 });
+    expect(monitoring?.weightedF1).toBeGreaterThan(0.8);
+    expect(monitoring?.latencyPerRowMs).toBeGreaterThan(0);
+    const row = await database.db.job.findUnique({
+      where: { id: predicted.job_id },
+      include: { modelVersion: true },
+    });
+    expect(row?.modelVersion?.version).toBe(1);
+
+    // Retrain on the base data plus the new feedback: version 2, not promoted (AUTO_PROMOTE=never).
+    const second = await finished(
+      await submit('/v1/train/human_feedback', {
+        train_dir_s3: `${dataset()}/`,
+        epoch_num: 3,
+        best_model_metric: 'eval_f1_min',
+      }),
+    );
+    expect(second.status, JSON.stringify(second.error)).toBe('SUCCEEDED');
+    expect(second.result?.model_version).toBe(2);
+    expect(second.result?.details).toMatchObject({ promoted: false });
+
+    const promoted = await post('/v1/models/2/promote', {});
+    expect(promoted.status).toBe(200);
+    const after = await finished(
+      await submit('/v1/predict/csv', { input_file_s3: `${dataset()}/incoming.csv` }),
+    );
+    expect(after.status).toBe('SUCCEEDED');
+    expect(after.result?.model_version).toBe(2);
+
+    // The online path sees the new version too, through the same running worker.
+    const online = await pollUntil(
+      () => post('/v1/predict', { texts: ['sparkling mineral water 1l'] }),
+      (answer) => answer.status === 200 && answer.body.model_version === 2,
+    );
+    expect(online.body.predictions).toHaveLength(1);
+  });
+
+  it('fails a file with empty descriptions, naming the rows, and writes nothing', async () => {
+    await s3.store.upload(
+      `${dataset()}/bad.csv`,
+      toCsv(
+        ['sku', 'product_description'],
+        [
+          ['1', 'tea'],
+          ['2', ''],
+          ['3', 'coffee'],
+          ['4', '  '],
+        ],
+      ),
+    );
+    const job = await finished(await submit('/v1/predict/csv', { input_file_s3: `${dataset()}/bad.csv` }));
+    expect(job.status).toBe('FAILED');
+    expect(job.error?.code).toBe('INVALID_CSV');
+    expect(job.error?.message).toContain('row 2');
+    expect(job.error?.message).toContain('row 4');
+    expect(await s3.store.exists(`s3://${s3.buckets.inference}/${job.job_id}/predictions.csv`)).toBe(false);
+  });
+});
