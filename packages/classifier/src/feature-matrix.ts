@@ -1,0 +1,35 @@
+import type { Featurizer } from './featurizer';
+
+/** The features of many texts, stored back to back (CSR): text `i` owns entries `offsets[i]` to `offsets[i + 1]`. */
+export interface FeatureMatrix {
+  readonly offsets: Int32Array;
+  readonly ids: Int32Array;
+  readonly weights: Float32Array;
+}
+
+/** Featurizes every text once, so that epochs reuse the ids instead of hashing again. */
+export function featurizeAll(featurizer: Featurizer, texts: readonly string[]): FeatureMatrix {
+  const { maxLength } = featurizer.settings;
+  const rowIds = new Int32Array(maxLength);
+  const rowWeights = new Float32Array(maxLength);
+  const offsets = new Int32Array(texts.length + 1);
+  let ids = new Int32Array(Math.max(1024, texts.length * 64));
+  let weights = new Float32Array(ids.length);
+  let used = 0;
+  texts.forEach((text, i) => {
+    const count = featurizer.featurizeInto(text, rowIds, rowWeights, 0);
+    if (used + count > ids.length) {
+      const grownIds = new Int32Array(Math.max(ids.length * 2, used + count));
+      grownIds.set(ids);
+      ids = grownIds;
+      const grownWeights = new Float32Array(grownIds.length);
+      grownWeights.set(weights);
+      weights = grownWeights;
+    }
+    ids.set(rowIds.subarray(0, count), used);
+    weights.set(rowWeights.subarray(0, count), used);
+    used += count;
+    offsets[i + 1] = used;
+  });
+  return { offsets, ids: ids.slice(0, used), weights: weights.slice(0, used) };
+}

@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import { Featurizer, featurize } from './featurizer';
+import { DEFAULT_FEATURIZER_SETTINGS } from './featurizer-settings';
+
+const real = (f: { ids: Int32Array; count: number }): number[] => Array.from(f.ids.subarray(0, f.count));
+
+describe('Featurizer', () => {
+  it('is deterministic across calls and instances, and pinned to its hash', () => {
+    const text = 'Organic Whole Milk, 1 gal';
+    const a = featurize(text);
+    const b = new Featurizer().featurize(text);
+    expect(real(a)).toEqual(real(b));
+    expect(Array.from(a.weights)).toEqual(Array.from(b.weights));
+    // Pinned: a change here means saved models no longer match this code, so the algorithm name must change.
+    expect(real(featurize('tea'))).toEqual([179954, 243198, 566]);
+    expect(new Featurizer().hash).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('normalises case, Unicode compatibility forms and punctuation', () => {
+    expect(real(featurize('CRÈME Brûlée'))).toEqual(real(featurize('crème brûlée')));
+    expect(real(featurize('ﬁne Ⅻ'))).toEqual(real(featurize('fine xii')));
+    expect(real(featurize('salt & pepper, (2-pack)!'))).toEqual(real(featurize('salt pepper 2 pack')));
+    expect(real(featurize('  spaced   out  '))).toEqual(real(featurize('spaced out')));
+  });
+
+  it('emits word unigrams, bigrams and character 4-grams as weighted ids in range', () => {
+    const { ids, weights, count } = featurize('green tea');
+    // 2 unigrams + 1 bigram, then the 4-grams of " green tea " (11 chars → 8).
+    expect(count).toBe(3 + 8);
+    expect(Math.max(...ids)).toBeLessThan(DEFAULT_FEATURIZER_SETTINGS.buckets);
+    expect(weights.subarray(0, 3).reduce((a, b) => a + b, 0)).toBeCloseTo(0.5, 6);
+    expect(weights.subarray(0, count).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 6);
+    expect(new Set(real({ ids, count })).size).toBe(count);
+  });
+
+  it('pads with id 0 and weight 0, and truncates long texts to maxLength', () => {
+    const short = featurize('tea');
+    expect(short.ids.length).toBe(DEFAULT_FEATURIZER_SETTINGS.maxLength);
+    expect(Array.from(short.weights.subarray(short.count)).every((w) => w === 0)).toBe(true);
+    expect(Array.from(short.ids.subarray(short.count)).every((id) => id === 0)).toBe(true);
+    const long = featurize('word '.repeat(500));
+    expect(long.count).toBe(DEFAULT_FEATURIZER_SETTINGS.maxLength);
+    expect(long.weights.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
+  });
+
+  it('gives no features and no weight to empty or punctuation-only text', () => {
+    for (const text of ['', '   ', '!!! ---']) {
+      const f = featurize(text);
+      expect(f.count).toBe(0);
+      expect(f.weights.every((w) => w === 0)).toBe(true);
+    }
+  });
+
+  it('reuses its buffers correctly for a long text after short ones (and back)', () => {
+    const f = new Featurizer();
+    const long = `${'Ünïcödé '.repeat(80)}end`;
+    const before = real(f.featurize('short'));
+    expect(real(f.featurize(long))).toEqual(real(new Featurizer().featurize(long)));
+    expect(real(f.featurize('short'))).toEqual(before);
+  });
+
+  it('keeps every word of a text made of many one-letter words', () => {
+    const f = new Featurizer({
+      ...DEFAULT_FEATURIZER_SETTINGS,
+      wordNgrams: [1, 1],
+      charNgrams: [0, 0],
+      maxLength: 512,
+    });
+    const { ids, count } = f.featurize('a '.repeat(120));
+    expect(count).toBe(120);
+    expect(new Set(ids.subarray(0, count)).size).toBe(1);
+  });
+
+  it('changes its hash with its settings and rejects invalid settings', () => {
+    const other = new Featurizer({ ...DEFAULT_FEATURIZER_SETTINGS, charNgrams: [3, 5] });
+    expect(other.hash).not.toBe(new Featurizer().hash);
+    expect(() => new Featurizer({ ...DEFAULT_FEATURIZER_SETTINGS, buckets: 1000 })).toThrow(/power of two/);
+    expect(() => new Featurizer({ ...DEFAULT_FEATURIZER_SETTINGS, wordNgrams: [2, 1] })).toThrow(
+      /wordNgrams/,
+    );
+  });
+});

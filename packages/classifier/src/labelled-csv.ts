@@ -1,0 +1,47 @@
+import { createReadStream } from 'node:fs';
+import type { Readable } from 'node:stream';
+import { CsvFormatError } from './csv-format-error';
+import { columnIndex, csvRecords, HUMAN_LABEL_COLUMN, LABEL_COLUMN, TEXT_COLUMN } from './csv-records';
+import type { LabelledText } from './train-options';
+
+export interface ReadLabelledCsvOptions {
+  /**
+   * Take labels from HUMAN_VERIFIED_Category when the file has it, skipping rows where it is empty (an
+   * inference file with feedback); otherwise every row needs a Category.
+   */
+  readonly acceptHumanVerified?: boolean;
+}
+
+/** Reads `product_description` and a label column from a CSV file path or stream, all in memory. */
+export async function readLabelledCsv(
+  source: string | Readable,
+  options: ReadLabelledCsvOptions = {},
+): Promise<LabelledText[]> {
+  const input = typeof source === 'string' ? createReadStream(source) : source;
+  const examples: LabelledText[] = [];
+  let textAt = -1;
+  let labelAt = -1;
+  let labelColumn = LABEL_COLUMN;
+  let skipUnlabelled = false;
+  for await (const { values, row } of csvRecords(input)) {
+    if (row === 0) {
+      textAt = columnIndex(values, TEXT_COLUMN);
+      if (options.acceptHumanVerified && values.includes(HUMAN_LABEL_COLUMN)) {
+        labelColumn = HUMAN_LABEL_COLUMN;
+        skipUnlabelled = true;
+      }
+      labelAt = columnIndex(values, labelColumn);
+      continue;
+    }
+    const text = values[textAt] ?? '';
+    const label = (values[labelAt] ?? '').trim();
+    if (label === '') {
+      if (skipUnlabelled) continue;
+      throw new CsvFormatError(`data row ${row}: column ${labelColumn} is empty`, row, labelColumn);
+    }
+    if (text.trim() === '')
+      throw new CsvFormatError(`data row ${row}: column ${TEXT_COLUMN} is empty`, row, TEXT_COLUMN);
+    examples.push({ text, label });
+  }
+  return examples;
+}

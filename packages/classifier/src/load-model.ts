@@ -1,0 +1,179 @@
+import { createHash } from 'node:crypto';
+import ort from 'onnxruntime-node';
+import { Featurizer } from './featurizer';
+import { FeaturizerMismatchError } from './featurizer-mismatch-error';
+import { type Device, openSession } from './inference-session';
+import { ModelFormatError } from './model-format-error';
+import { type ModelManifest, parseManifest } from './model-manifest';
+import { ONNX_INPUT_IDS, ONNX_INPUT_WEIGHTS, ONNX_OUTPUT } from './onnx-graph';
+
+export interface LoadModelOptions {
+  readonly onnx: Uint8Array;
+  /** The manifest object or its JSON text. */
+  readonly manifest: ModelManifest | string;
+  /** `cuda` asks for the CUDA execution provider and falls back to CPU when it cannot be created. */
+  readonly device?: Device;
+  /** Texts per onnxruntime run. */
+  readonly batchSize?: number;
+  readonly intraOpNumThreads?: number;
+}
+
+export interface Prediction {
+  readonly label: string;
+  /** Probability of `label`. */
+  readonly confidence: number;
+  /** One probability per label, in the order of `Predictor.labels`. */
+  readonly probabilities: readonly number[];
+}
+
+/** Cumulative figures since loading: time in the featurizer and in onnxruntime's run. */
+export interface PredictorTimings {
+  readonly rows: number;
+  readonly featurizeMs: number;
+  readonly inferenceMs: number;
+}
+
+export interface Predictor {
+  readonly labels: readonly string[];
+  readonly manifest: ModelManifest;
+  /** Where the session runs: `cpu` when CUDA was asked for but could not be used. */
+  readonly device: Device;
+  readonly fallbackReason: string | null;
+  readonly timings: PredictorTimings;
+  predict(texts: readonly string[]): Promise<Prediction[]>;
+  release(): Promise<void>;
+}
+
+const DEFAULT_BATCH_SIZE = 1024;
+
+/**
+ * Checks that the manifest belongs to the ONNX bytes and that this code's featurizer reproduces the one the
+ * model was trained with, then opens an onnxruntime session.
+ */
+export async function loadModel(options: LoadModelOptions): Promise<Predictor> {
+  const manifest = parseManifest(options.manifest);
+  const onnxSha256 = createHash('sha256').update(options.onnx).digest('hex');
+  if (onnxSha256 !== manifest.onnxSha256) {
+    throw new ModelFormatError(
+      `ONNX bytes (sha256 ${onnxSha256}) are not the model of this manifest (sha256 ${manifest.onnxSha256})`,
+    );
+  }
+  const featurizer = featurizerFor(manifest);
+  const opened = await openSession(options.onnx, options);
+  const { session } = opened;
+  if (!session.inputNames.includes(ONNX_INPUT_IDS) || !session.outputNames.includes(ONNX_OUTPUT)) {
+    await session.release();
+    throw new ModelFormatError(`ONNX graph lacks the inputs/outputs ${ONNX_INPUT_IDS}, ${ONNX_OUTPUT}`);
+  }
+  return new OnnxPredictor(
+    manifest,
+    featurizer,
+    session,
+    opened.device,
+    opened.fallbackReason,
+    options.batchSize,
+  );
+}
+
+function featurizerFor(manifest: ModelManifest): Featurizer {
+  let featurizer: Featurizer;
+  try {
+    featurizer = new Featurizer(manifest.featurizer);
+  } catch (error) {
+    throw new FeaturizerMismatchError(
+      `model's featurizer settings are not supported by this code: ${(error as Error).message}`,
+      manifest.featurizerHash,
+      null,
+    );
+  }
+  if (featurizer.hash !== manifest.featurizerHash) {
+    throw new FeaturizerMismatchError(
+      `model was trained with featurizer ${manifest.featurizerHash}, but this code featurizes its settings ` +
+        `${JSON.stringify(manifest.featurizer)} as ${featurizer.hash}: retrain the model or serve it with the ` +
+        'classifier version that trained it',
+      manifest.featurizerHash,
+      featurizer.hash,
+    );
+  }
+  return featurizer;
+}
+
+class OnnxPredictor implements Predictor {
+  readonly labels: readonly string[];
+  readonly timings = { rows: 0, featurizeMs: 0, inferenceMs: 0 };
+  readonly #batchSize: number;
+  readonly #ids: Int32Array;
+  readonly #weights: Float32Array;
+  // predict() awaits the session with shared buffers, so concurrent calls queue behind each other.
+  #queue: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    readonly manifest: ModelManifest,
+    readonly featurizer: Featurizer,
+    readonly session: ort.InferenceSession,
+    readonly device: Device,
+    readonly fallbackReason: string | null,
+    batchSize = DEFAULT_BATCH_SIZE,
+  ) {
+    this.labels = manifest.labels;
+    this.#batchSize = batchSize;
+    this.#ids = new Int32Array(batchSize * featurizer.settings.maxLength);
+    this.#weights = new Float32Array(batchSize * featurizer.settings.maxLength);
+  }
+
+  predict(texts: readonly string[]): Promise<Prediction[]> {
+    const result = this.#queue.then(() => this.#predictAll(texts));
+    this.#queue = result.catch(() => undefined);
+    return result;
+  }
+
+  async release(): Promise<void> {
+    await this.#queue;
+    await this.session.release();
+  }
+
+  async #predictAll(texts: readonly string[]): Promise<Prediction[]> {
+    const predictions: Prediction[] = [];
+    for (let start = 0; start < texts.length; start += this.#batchSize) {
+      await this.#predictBatch(texts, start, Math.min(start + this.#batchSize, texts.length), predictions);
+    }
+    return predictions;
+  }
+
+  async #predictBatch(
+    texts: readonly string[],
+    start: number,
+    end: number,
+    into: Prediction[],
+  ): Promise<void> {
+    const rows = end - start;
+    const length = this.featurizer.settings.maxLength;
+    const started = performance.now();
+    for (let i = 0; i < rows; i++)
+      this.featurizer.featurizeInto(texts[start + i] as string, this.#ids, this.#weights, i * length);
+    const featurized = performance.now();
+    const output = await this.session.run({
+      [ONNX_INPUT_IDS]: new ort.Tensor('int32', this.#ids.subarray(0, rows * length), [rows, length]),
+      [ONNX_INPUT_WEIGHTS]: new ort.Tensor('float32', this.#weights.subarray(0, rows * length), [
+        rows,
+        length,
+      ]),
+    });
+    const ran = performance.now();
+    const probabilities = output[ONNX_OUTPUT]?.data as Float32Array;
+    const classes = this.labels.length;
+    for (let i = 0; i < rows; i++) {
+      // A plain loop: Array.from on a subarray costs more than featurizing the text did.
+      const p = new Array<number>(classes);
+      let best = 0;
+      for (let c = 0; c < classes; c++) {
+        p[c] = probabilities[i * classes + c] as number;
+        if ((p[c] as number) > (p[best] as number)) best = c;
+      }
+      into.push({ label: this.labels[best] as string, confidence: p[best] as number, probabilities: p });
+    }
+    this.timings.rows += rows;
+    this.timings.featurizeMs += featurized - started;
+    this.timings.inferenceMs += ran - featurized;
+  }
+}
