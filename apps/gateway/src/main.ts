@@ -1,25 +1,65 @@
 import { once } from 'node:events';
 import { loadConfigOrExit } from '@shelfwise/config';
-import { createInfrastructure } from '@shelfwise/infrastructure';
+import { QUEUES } from '@shelfwise/contracts';
+import { createInfrastructure, createRedis } from '@shelfwise/infrastructure';
 import { onShutdown } from '@shelfwise/lifecycle';
 import { createLogger } from '@shelfwise/logger';
+import { JobProducer } from '@shelfwise/queue';
+import { QueueEvents } from 'bullmq';
 import { createApp } from './create-app';
+import { withDeadline } from './with-deadline';
 
 const config = loadConfigOrExit();
 const logger = createLogger({ name: 'gateway', level: config.logLevel });
 const infrastructure = createInfrastructure(config);
-const server = createApp({ readiness: infrastructure.readiness, logger }).listen(config.gateway.port);
+// The fail-fast client connection: a request answers 503 when Redis is down instead of hanging.
+const producer = new JobProducer({
+  connection: infrastructure.redis,
+  prefix: config.queuePrefix,
+  attempts: config.jobs.attempts,
+  backoffMs: config.jobs.backoffMs,
+});
+// QueueEvents blocks on XREAD: it needs a connection of its own that retries for ever (BullMQ's rule).
+const eventsConnection = createRedis(config.redisUrl, 'worker');
+eventsConnection.on('error', () => {});
+const onlineEvents = new QueueEvents(QUEUES.online, {
+  connection: eventsConnection,
+  prefix: config.queuePrefix,
+});
+// Redis being down is reported by /readyz; these only keep BullMQ from printing each reconnect attempt.
+const quiet = (error: Error) => logger.debug({ err: error }, 'queue connection error');
+onlineEvents.on('error', quiet);
+for (const queue of producer.allQueues()) queue.on('error', quiet);
+
+const server = createApp({
+  readiness: infrastructure.readiness,
+  logger,
+  db: infrastructure.db,
+  store: infrastructure.store,
+  producer,
+  onlineEvents,
+  predictTimeoutMs: config.jobs.predictTimeoutMs,
+}).listen(config.gateway.port);
 
 // Installed before anything can answer, so a SIGTERM at any moment takes the graceful path.
 onShutdown(
   async () => {
     await new Promise<void>((resolve) => server.close(() => resolve()));
+    // BullMQ's close waits for a connection that may never have come up: bounded, so a down Redis
+    // cannot hold the exit; the connections are dropped right after either way.
+    await withDeadline(
+      Promise.all([onlineEvents.close(), producer.close()]),
+      2_000,
+      () => new Error('queues did not close within 2 s'),
+    ).catch((error: unknown) => logger.warn({ err: error }, 'closing the queues'));
+    eventsConnection.disconnect();
     await infrastructure.close();
   },
   { graceMs: config.shutdownGraceMs, logger },
 );
 
 await once(server, 'listening');
+// A down Redis is not a reason to die: /readyz reports it and requests answer 503 until it is back.
 await infrastructure.settle();
 const readiness = await infrastructure.readiness();
 logger.info(

@@ -1,0 +1,51 @@
+import { isConnectionFailure } from '@shelfwise/db';
+import type { Logger } from '@shelfwise/logger';
+import { ObjectNotFoundError, S3UriError } from '@shelfwise/storage';
+import type { ErrorRequestHandler } from 'express';
+import { z } from 'zod';
+import { ApiError } from '../errors/api-error';
+import { NotFoundError } from '../errors/not-found-error';
+import { RequestError } from '../errors/request-error';
+import { UnavailableError } from '../errors/unavailable-error';
+import { fieldProblems } from './field-problems';
+
+/** Maps what a handler threw to an API error; undefined for the unexpected (a 500). */
+function toApiError(error: unknown): ApiError | undefined {
+  if (error instanceof ApiError) return error;
+  if (error instanceof z.ZodError) {
+    const problems = fieldProblems(error);
+    const summary = problems.map((p) => `${p.path}: ${p.message}`).join('; ');
+    return new RequestError(`invalid request: ${summary}`, problems);
+  }
+  if (error instanceof S3UriError) return new RequestError(error.message);
+  if (error instanceof ObjectNotFoundError) return new NotFoundError(error.message);
+  if (isConnectionFailure(error)) {
+    return new UnavailableError('UNAVAILABLE', 'the database is unreachable; retry later', {
+      retryAfterSeconds: 5,
+    });
+  }
+  return undefined;
+}
+
+/** The one place errors become HTTP answers: `{error: {code, message, details}}` with the right status. */
+export function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (error, req, res, _next) => {
+    const answer = toApiError(error);
+    const where = { method: req.method, path: req.path };
+    if (!answer) {
+      logger.error({ err: error, ...where }, 'unhandled error');
+      res.status(500).json({ error: { code: 'INTERNAL', message: 'internal error' } });
+      return;
+    }
+    // The cause, never the request body (bodies may hold data users did not mean to log). Our own errors
+    // were thrown on purpose, their stack says nothing; the services log the underlying cause.
+    const cause = error instanceof ApiError ? {} : { err: error };
+    if (answer.status >= 500) logger.warn({ ...cause, code: answer.code, ...where }, answer.message);
+    else logger.debug({ code: answer.code, ...where }, answer.message);
+    if (answer instanceof UnavailableError && answer.retryAfterSeconds !== undefined) {
+      res.set('Retry-After', String(answer.retryAfterSeconds));
+    }
+    const body = { code: answer.code, message: answer.message, details: answer.details };
+    res.status(answer.status).json({ error: body });
+  };
+}

@@ -1,0 +1,29 @@
+import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
+import { PayloadTooLargeError } from '../errors/payload-too-large-error';
+import { RequestError } from '../errors/request-error';
+
+interface BodyParserError {
+  type?: unknown;
+  status?: unknown;
+  message?: unknown;
+}
+
+/** Turns body-parser's untyped errors into ours, so the error handler only knows typed errors. */
+const typedBodyErrors =
+  (limit: string): ErrorRequestHandler =>
+  (error: BodyParserError, _req, _res, next) => {
+    if (error.type === 'entity.too.large') {
+      next(new PayloadTooLargeError(`the body is larger than ${limit}`));
+    } else if (error.type === 'entity.parse.failed') {
+      next(new RequestError(`the body is not a JSON object or array: ${String(error.message)}`));
+    } else if (typeof error.status === 'number' && error.status >= 400 && error.status < 500) {
+      next(new RequestError(`the body could not be read: ${String(error.message)}`));
+    } else {
+      next(error);
+    }
+  };
+
+/** JSON bodies only (strict: objects and arrays), bounded in size. */
+export function jsonBody(limit = '1mb'): [RequestHandler, ErrorRequestHandler] {
+  return [express.json({ limit, strict: true }), typedBodyErrors(limit)];
+}

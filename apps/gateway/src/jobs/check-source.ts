@@ -1,0 +1,39 @@
+import type { Logger } from '@shelfwise/logger';
+import { type ObjectStore, S3UriError } from '@shelfwise/storage';
+import { NotFoundError } from '../errors/not-found-error';
+import { RequestError } from '../errors/request-error';
+import { UnavailableError } from '../errors/unavailable-error';
+
+/** The S3 input a job reads: one object, or a prefix with at least one object under it. */
+export interface Source {
+  /** The request field that named it, so errors point at it. */
+  field: string;
+  uri: string;
+  kind: 'object' | 'prefix';
+}
+
+/**
+ * Refuses a job whose input cannot be read before anything is recorded: a bucket outside the allowed ones
+ * is 400, a missing object or an empty prefix is 404, an S3 that does not answer is 503.
+ */
+export async function checkSource(store: ObjectStore, { field, uri, kind }: Source, logger: Logger) {
+  try {
+    store.locate(uri);
+  } catch (error) {
+    if (!(error instanceof S3UriError)) throw error;
+    throw new RequestError(`${field}: ${error.message}`, [{ path: field, message: error.message }]);
+  }
+  let found: boolean;
+  try {
+    found = kind === 'object' ? await store.exists(uri) : (await store.list(uri)).length > 0;
+  } catch (error) {
+    logger.warn({ err: error, field }, 'object storage did not answer');
+    throw new UnavailableError('UNAVAILABLE', 'object storage did not answer; retry later', {
+      retryAfterSeconds: 5,
+    });
+  }
+  if (!found) {
+    const message = kind === 'object' ? `no object at ${uri}` : `no object under the prefix ${uri}`;
+    throw new NotFoundError(`${field}: ${message}`, [{ path: field, message }]);
+  }
+}

@@ -1,0 +1,167 @@
+import { randomUUID } from 'node:crypto';
+import type {
+  JobName,
+  JobPayload,
+  PredictCsvRequest,
+  TrainCsvRequest,
+  TrainFeedbackRequest,
+} from '@shelfwise/contracts';
+import { isUniqueViolation, type Job, type JobRepository, type JobType, type Prisma } from '@shelfwise/db';
+import type { Logger } from '@shelfwise/logger';
+import type { JobProducer } from '@shelfwise/queue';
+import type { ObjectStore } from '@shelfwise/storage';
+import { ConflictError } from '../errors/conflict-error';
+import { UnavailableError } from '../errors/unavailable-error';
+import { withDeadline } from '../with-deadline';
+import { checkSource, type Source } from './check-source';
+import { requestHash } from './request-hash';
+
+interface Submission<N extends JobName> {
+  type: JobType;
+  /** The validated body, stored as the job's input and hashed for idempotency. */
+  request: Prisma.InputJsonObject;
+  source: Source;
+  job: N;
+  payload(jobId: string): JobPayload<N>;
+}
+
+export interface Submitted {
+  job: Job;
+  /** False when an earlier request with the same idempotency key made the job. */
+  created: boolean;
+}
+
+export interface SubmitterOptions {
+  /** How long Redis may take to accept a job before the request answers 503. */
+  enqueueTimeoutMs: number;
+}
+
+const describe = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+/** A prefix names a folder: without the slash, `feedback` would also match `feedback-old/`. */
+const asPrefix = (uri: string) => (uri.endsWith('/') ? uri : `${uri}/`);
+
+/**
+ * Turns a validated request into a job: checks the S3 input, honours the idempotency key, writes the
+ * row, THEN enqueues it under the row's id. A job the queue refused is marked FAILED, never left QUEUED.
+ */
+export class JobSubmitter {
+  constructor(
+    private readonly jobs: JobRepository,
+    private readonly store: ObjectStore,
+    private readonly producer: JobProducer,
+    private readonly logger: Logger,
+    private readonly options: SubmitterOptions = { enqueueTimeoutMs: 5_000 },
+  ) {}
+
+  predictCsv(request: PredictCsvRequest, key: string | undefined): Promise<Submitted> {
+    const inputUri = request.input_file_s3;
+    return this.submit(
+      {
+        type: 'PREDICT_CSV',
+        request,
+        source: { field: 'input_file_s3', uri: inputUri, kind: 'object' },
+        job: 'predict-csv',
+        payload: (jobId) => ({ v: 1, jobId, inputUri }),
+      },
+      key,
+    );
+  }
+
+  trainCsv(request: TrainCsvRequest, key: string | undefined): Promise<Submitted> {
+    const sourceUri = request.train_file_s3;
+    return this.submit(
+      {
+        type: 'TRAIN_CSV',
+        request,
+        source: { field: 'train_file_s3', uri: sourceUri, kind: 'object' },
+        job: 'train',
+        payload: (jobId) => ({
+          v: 1,
+          jobId,
+          sourceUri,
+          epochs: request.epoch_num,
+          bestModelMetric: request.best_model_metric,
+        }),
+      },
+      key,
+    );
+  }
+
+  trainFeedback(request: TrainFeedbackRequest, key: string | undefined): Promise<Submitted> {
+    const sourceUri = asPrefix(request.train_dir_s3);
+    return this.submit(
+      {
+        type: 'TRAIN_FEEDBACK',
+        request,
+        source: { field: 'train_dir_s3', uri: sourceUri, kind: 'prefix' },
+        job: 'train',
+        payload: (jobId) => ({
+          v: 1,
+          jobId,
+          sourceUri,
+          epochs: request.epoch_num,
+          bestModelMetric: request.best_model_metric,
+        }),
+      },
+      key,
+    );
+  }
+
+  private async submit<N extends JobName>(submission: Submission<N>, key: string | undefined) {
+    const hash = key === undefined ? undefined : requestHash(submission.type, submission.request);
+    if (key !== undefined) {
+      // A replay answers from MySQL alone: it must not depend on the input still being in S3.
+      const earlier = await this.jobs.findByIdempotencyKey(key);
+      if (earlier) return this.replay(earlier, key, hash);
+    }
+    await checkSource(this.store, submission.source, this.logger);
+    let job: Job;
+    try {
+      job = await this.jobs.create({
+        id: randomUUID(),
+        type: submission.type,
+        input: submission.request,
+        idempotencyKey: key,
+        requestHash: hash,
+      });
+    } catch (error) {
+      if (key === undefined || !isUniqueViolation(error)) throw error;
+      // A concurrent request with the same key inserted first: the unique index decided, answer with its job.
+      const winner = await this.jobs.findByIdempotencyKey(key);
+      if (!winner) throw new ConflictError('a request with this Idempotency-Key is in progress; retry it');
+      return this.replay(winner, key, hash);
+    }
+    await this.enqueue(job, submission);
+    return { job, created: true };
+  }
+
+  private replay(earlier: Job, key: string, hash: string | undefined): Submitted {
+    if (earlier.requestHash !== hash) {
+      throw new ConflictError(`Idempotency-Key "${key}" was already used for a different request`);
+    }
+    return { job: earlier, created: false };
+  }
+
+  private async enqueue<N extends JobName>(job: Job, submission: Submission<N>): Promise<void> {
+    try {
+      await withDeadline(
+        this.producer.enqueue(submission.job, submission.payload(job.id), job.id),
+        this.options.enqueueTimeoutMs,
+        () => new Error(`Redis did not accept the job within ${this.options.enqueueTimeoutMs} ms`),
+      );
+    } catch (error) {
+      this.logger.error({ err: error, jobId: job.id, type: job.type }, 'enqueue failed');
+      await this.jobs
+        .markEnqueueFailed(job.id, `the queue refused the job: ${describe(error)}`)
+        .catch((markError: unknown) =>
+          // Still QUEUED in MySQL: the worker's reconciler enqueues it once Redis is back.
+          this.logger.error({ err: markError, jobId: job.id }, 'could not mark the job FAILED'),
+        );
+      throw new UnavailableError('ENQUEUE_FAILED', 'the job could not be queued; submit it again later', {
+        retryAfterSeconds: 5,
+        details: { job_id: job.id },
+      });
+    }
+  }
+}

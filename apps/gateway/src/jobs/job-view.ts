@@ -1,0 +1,34 @@
+import type { JobView } from '@shelfwise/contracts';
+import type { Job } from '@shelfwise/db';
+
+const iso = (date: Date | null): string | null => date?.toISOString() ?? null;
+
+/** Result rows carry the version *number* (the row's model_version_id is a database key). */
+function modelVersionOf(result: unknown): number | null {
+  if (result !== null && typeof result === 'object' && 'modelVersion' in result) {
+    const { modelVersion } = result;
+    if (typeof modelVersion === 'number') return modelVersion;
+  }
+  return null;
+}
+
+/** A job row as the API shows it. */
+export function toJobView(job: Job): JobView {
+  const hasResult = job.result !== null || job.outputUri !== null;
+  return {
+    job_id: job.id,
+    type: job.type,
+    status: job.status,
+    progress: job.progress,
+    attempts: job.attempts,
+    input: job.input,
+    created_at: job.createdAt.toISOString(),
+    started_at: iso(job.startedAt),
+    finished_at: iso(job.finishedAt),
+    result: hasResult
+      ? { output_uri: job.outputUri, model_version: modelVersionOf(job.result), details: job.result }
+      : null,
+    // A job waiting for a retry keeps its last error, so users see why it is not done yet.
+    error: job.errorCode ? { code: job.errorCode, message: job.errorMessage ?? '' } : null,
+  };
+}

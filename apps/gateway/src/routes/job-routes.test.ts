@@ -1,0 +1,174 @@
+import { randomUUID } from 'node:crypto';
+import { jobView } from '@shelfwise/contracts';
+import { type Job, JobRepository, type JobType } from '@shelfwise/db';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { call, startGateway, type TestGateway } from '../test-support/test-gateway';
+import { createTestServices, type TestServices } from '../test-support/test-services';
+
+describe('job status, listing and cancelling, over real MySQL and Redis', () => {
+  let services: TestServices;
+  let gateway: TestGateway;
+  let jobs: JobRepository;
+  let inputUri: string;
+  const get = (path: string) => call(`${gateway.url}${path}`, 'GET');
+  const post = (path: string, body?: unknown) => call(`${gateway.url}${path}`, 'POST', body);
+
+  const newRow = (type: JobType = 'PREDICT_CSV'): Promise<Job> =>
+    jobs.create({ id: randomUUID(), type, input: { input_file_s3: inputUri } });
+
+  beforeAll(async () => {
+    services = await createTestServices('jobs');
+    gateway = await startGateway(services);
+    jobs = new JobRepository(services.database.db);
+    inputUri = `s3://${services.s3.buckets.inference}/in/products.csv`;
+    await services.s3.store.upload(inputUri, 'product_description\nmilk\n');
+  });
+
+  afterAll(async () => {
+    await gateway?.close();
+    await services?.close();
+  });
+
+  describe('GET /v1/jobs/:id', () => {
+    it('shows a queued job as submitted', async () => {
+      const submitted = await post('/v1/predict/csv', { input_file_s3: inputUri });
+      const answer = await get(`/v1/jobs/${submitted.body.job_id}`);
+      expect(answer.status).toBe(200);
+      expect(jobView.parse(answer.body)).toEqual({
+        job_id: submitted.body.job_id,
+        type: 'PREDICT_CSV',
+        status: 'QUEUED',
+        progress: 0,
+        attempts: 0,
+        input: { input_file_s3: inputUri },
+        created_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+        started_at: null,
+        finished_at: null,
+        result: null,
+        error: null,
+      });
+    });
+
+    it('shows a finished job with its output, model version and figures', async () => {
+      const job = await newRow();
+      await jobs.markRunning(job.id, 1);
+      const result = { outputUri: 's3://inference/out.csv', rows: 3, modelVersion: 4, metrics: null };
+      await jobs.markSucceeded(job.id, { outputUri: result.outputUri, result });
+      const answer = await get(`/v1/jobs/${job.id}`);
+      expect(answer.body).toMatchObject({
+        status: 'SUCCEEDED',
+        progress: 1,
+        attempts: 1,
+        started_at: expect.any(String),
+        finished_at: expect.any(String),
+        result: { output_uri: result.outputUri, model_version: 4, details: result },
+        error: null,
+      });
+    });
+
+    it('shows why a job failed', async () => {
+      const job = await newRow();
+      await jobs.markRunning(job.id, 1);
+      await jobs.markFailed(job.id, { code: 'INVALID_CSV', message: 'row 3: empty product_description' });
+      const answer = await get(`/v1/jobs/${job.id}`);
+      expect(answer.body).toMatchObject({
+        status: 'FAILED',
+        result: null,
+        error: { code: 'INVALID_CSV', message: 'row 3: empty product_description' },
+      });
+    });
+
+    it('answers 404 for an unknown id', async () => {
+      const answer = await get(`/v1/jobs/${randomUUID()}`);
+      expect(answer.status).toBe(404);
+      expect(answer.body.error.code).toBe('NOT_FOUND');
+    });
+  });
+
+  describe('GET /v1/jobs', () => {
+    it('filters by type and status and pages with a cursor, newest first, no row twice', async () => {
+      const made: string[] = [];
+      for (let i = 0; i < 5; i++) made.push((await newRow('TRAIN_FEEDBACK')).id);
+      const running = await newRow('TRAIN_FEEDBACK');
+      await jobs.markRunning(running.id, 1);
+
+      const seen: string[] = [];
+      let cursor: string | null = null;
+      let pages = 0;
+      do {
+        const query: string = `/v1/jobs?type=TRAIN_FEEDBACK&status=QUEUED&limit=2${cursor ? `&cursor=${cursor}` : ''}`;
+        const answer = await get(query);
+        expect(answer.status).toBe(200);
+        expect(answer.body.items.length).toBeLessThanOrEqual(2);
+        for (const item of answer.body.items) {
+          expect(jobView.parse(item)).toMatchObject({ type: 'TRAIN_FEEDBACK', status: 'QUEUED' });
+          seen.push(item.job_id);
+        }
+        cursor = answer.body.next_cursor;
+        pages++;
+      } while (cursor);
+      expect(pages).toBe(3);
+      expect([...seen].sort()).toEqual([...made].sort());
+
+      const runningOnly = await get('/v1/jobs?type=TRAIN_FEEDBACK&status=RUNNING');
+      expect(runningOnly.body).toEqual({
+        items: [expect.objectContaining({ job_id: running.id })],
+        next_cursor: null,
+      });
+    });
+
+    it.each([
+      ['limit=0', 'limit'],
+      ['limit=101', 'limit'],
+      ['status=DONE', 'status'],
+      ['type=OTHER', 'type'],
+      ['cursor=not-a-uuid', 'cursor'],
+      ['sort=asc', 'sort'],
+    ])('refuses ?%s naming %s', async (query, field) => {
+      const answer = await get(`/v1/jobs?${query}`);
+      expect(answer.status).toBe(400);
+      expect(answer.body.error.details).toContainEqual({ path: field, message: expect.any(String) });
+    });
+  });
+
+  describe('POST /v1/jobs/:id/cancel', () => {
+    it('cancels a queued job and takes it off the queue', async () => {
+      const submitted = await post('/v1/predict/csv', { input_file_s3: inputUri });
+      const id: string = submitted.body.job_id;
+      const inference = services.producer.queue('inference');
+      expect(await inference.getJob(id)).toBeDefined();
+
+      const answer = await post(`/v1/jobs/${id}/cancel`);
+      expect(answer.status).toBe(200);
+      expect(answer.body).toMatchObject({ job_id: id, status: 'CANCELLED', finished_at: expect.any(String) });
+      expect((await jobs.findById(id))?.status).toBe('CANCELLED');
+      expect(await inference.getJob(id)).toBeUndefined();
+    });
+
+    it('cancels a running job (its worker sees the row)', async () => {
+      const job = await newRow();
+      await jobs.markRunning(job.id, 1);
+      const answer = await post(`/v1/jobs/${job.id}/cancel`);
+      expect(answer.status).toBe(200);
+      expect(answer.body.status).toBe('CANCELLED');
+    });
+
+    it('answers 409 for a job that already ended, and leaves it as it was', async () => {
+      const job = await newRow();
+      await jobs.markRunning(job.id, 1);
+      await jobs.markSucceeded(job.id, { result: { rows: 1 } });
+      const answer = await post(`/v1/jobs/${job.id}/cancel`);
+      expect(answer.status).toBe(409);
+      expect(answer.body.error).toMatchObject({ code: 'CONFLICT', details: { status: 'SUCCEEDED' } });
+      expect((await jobs.findById(job.id))?.status).toBe('SUCCEEDED');
+
+      const cancelledTwice = await newRow();
+      await post(`/v1/jobs/${cancelledTwice.id}/cancel`);
+      expect((await post(`/v1/jobs/${cancelledTwice.id}/cancel`)).status).toBe(409);
+    });
+
+    it('answers 404 for an unknown id', async () => {
+      expect((await post(`/v1/jobs/${randomUUID()}/cancel`)).status).toBe(404);
+    });
+  });
+});

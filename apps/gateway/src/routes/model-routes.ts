@@ -1,0 +1,23 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import type { ModelRegistry } from '../models/model-registry';
+import { toModelView } from '../models/model-view';
+
+const versionParam = z.strictObject({ version: z.coerce.number().int().min(1) });
+
+/** The model registry: which versions exist, and which one serves. */
+export function modelRoutes(registry: ModelRegistry): Router {
+  const router = Router();
+  router.get('/v1/models', async (_req, res) => {
+    res.json({ items: (await registry.list()).map(toModelView) });
+  });
+  router.get('/v1/models/:version', async (req, res) => {
+    const { version } = versionParam.parse(req.params);
+    res.json(toModelView(await registry.find(version)));
+  });
+  router.post('/v1/models/:version/promote', async (req, res) => {
+    const { version } = versionParam.parse(req.params);
+    res.json(toModelView(await registry.promote(version)));
+  });
+  return router;
+}

@@ -1,0 +1,66 @@
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
+import { createApp, type GatewayDependencies } from '../create-app';
+import type { TestServices } from './test-services';
+
+export interface TestGateway {
+  url: string;
+  close(): Promise<void>;
+}
+
+export interface Answer {
+  status: number;
+  headers: Headers;
+  // biome-ignore lint/suspicious/noExplicitAny: tests read JSON answers of many shapes.
+  body: any;
+}
+
+/** The real app, in process on a free port, over the test file's real services. */
+export async function startGateway(
+  services: TestServices,
+  overrides: Partial<GatewayDependencies> = {},
+): Promise<TestGateway> {
+  const app = createApp({
+    readiness: async () => ({ ok: true, checks: {} }),
+    logger: services.logger,
+    db: services.database.db,
+    store: services.s3.store,
+    producer: services.producer,
+    onlineEvents: services.onlineEvents,
+    predictTimeoutMs: 5_000,
+    ...overrides,
+  });
+  const server = app.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/** One HTTP call; `body` is sent as JSON unless it is already a string. */
+export async function call(
+  url: string,
+  method: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<Answer> {
+  const response = await fetch(url, {
+    method,
+    headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
+    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    signal: AbortSignal.timeout(20_000),
+  });
+  const text = await response.text();
+  let parsed: unknown = text;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    // Not JSON (bull-board's HTML): keep the text.
+  }
+  return { status: response.status, headers: response.headers, body: parsed };
+}
