@@ -1,4 +1,3 @@
-import { once } from 'node:events';
 import type { Config } from '@shelfwise/config';
 import { createPrismaClient, type Db } from '@shelfwise/db';
 import { type Readiness, runChecks } from '@shelfwise/lifecycle';
@@ -35,10 +34,15 @@ export function createInfrastructure(config: Config): Infrastructure {
       }),
     async settle(timeoutMs = 3_000) {
       if (redis.status === 'ready') return;
-      await Promise.race([
-        once(redis, 'ready'),
-        new Promise((resolve) => setTimeout(resolve, timeoutMs).unref()),
-      ]);
+      // Not events.once: it rejects on 'error', and a refused connection must not crash start-up.
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, timeoutMs);
+        timer.unref();
+        redis.once('ready', () => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
     },
     async close() {
       redis.disconnect();

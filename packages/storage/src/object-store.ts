@@ -68,7 +68,8 @@ export class ObjectStore {
       client: this.client,
       params: { Bucket: bucket, Key: key, Body: body, ContentType: contentType },
       queueSize: 2,
-      partSize: 8 * 1024 * 1024,
+      // The S3 minimum: a few parts in flight bound the memory an upload holds whatever the object size.
+      partSize: 5 * 1024 * 1024,
       leavePartsOnError: false,
     });
     await upload.done();

@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { CsvFormatError } from './csv-format-error';
 import { type CsvRow, readCsv } from './read-csv';
-import { createCsvWriter } from './write-csv';
+import { formatCsv } from './write-csv';
 
 const rowsOf = async (text: string | Buffer, required: string[] = []): Promise<CsvRow[]> => {
   const rows: CsvRow[] = [];
@@ -46,6 +46,45 @@ describe('readCsv', () => {
     expect(error.message).toContain('row 3');
   });
 
+  it('gives the same rows whatever the chunk boundaries', async () => {
+    const text = 'a,b\r\n"x, ""y""\r\nz",2\r\nplain,"3"\r\n\r\nlast,4';
+    const whole = await rowsOf(text);
+    expect(whole).toEqual([
+      { a: 'x, "y"\r\nz', b: '2' },
+      { a: 'plain', b: '3' },
+      { a: 'last', b: '4' },
+    ]);
+    const oneByOne: CsvRow[] = [];
+    for await (const row of readCsv(Readable.from(text.split('').map((c) => Buffer.from(c)))))
+      oneByOne.push(row);
+    expect(oneByOne).toEqual(whole);
+  });
+
+  it.each([
+    ['a,b\n"open,1\n', 'row 1: a quoted field is never closed'],
+    ['a,b\nx"y,1\n', 'row 1: a quote inside an unquoted field'],
+    ['a,b\n"x"y,1\n', 'row 1: a character after the closing quote'],
+  ])('refuses malformed quoting, naming the row: %j', async (text, message) => {
+    expect((await errorOf(text)).message).toContain(message);
+  });
+
+  it('refuses invalid UTF-8, naming the row', async () => {
+    const bytes = Buffer.concat([Buffer.from('a\nok\n'), Buffer.from([0xc3, 0x28]), Buffer.from('\n')]);
+    let error: unknown;
+    try {
+      await rowsOf(bytes);
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(CsvFormatError);
+    expect((error as CsvFormatError).message).toContain('not valid UTF-8');
+  });
+
+  it('refuses a field longer than the limit instead of buffering it', async () => {
+    const rows = readCsv(Readable.from(['a\n', 'x'.repeat(2_000)]), { maxFieldLength: 1_000 });
+    await expect(rows.next()).rejects.toThrow('longer than 1,000 characters');
+  });
+
   it('streams large files row by row', async () => {
     async function* lines() {
       yield 'n,text\n';
@@ -62,17 +101,14 @@ describe('readCsv', () => {
   });
 });
 
-describe('createCsvWriter', () => {
-  it('writes a header and quotes what needs quoting, readable back as the same rows', async () => {
-    const writer = createCsvWriter(['text', 'label']);
+describe('formatCsv', () => {
+  it('quotes only what needs quoting, and reads back as the same rows', async () => {
     const rows = [
-      { text: 'a, "quoted"\nline', label: 'x' },
-      { text: 'plain', label: 'y' },
+      ['a, "quoted"\nline', 'x'],
+      ['plain', 'y'],
     ];
-    for (const row of rows) writer.write(row);
-    writer.end();
-    const chunks: Buffer[] = [];
-    for await (const chunk of writer) chunks.push(Buffer.from(chunk));
-    expect(await rowsOf(Buffer.concat(chunks))).toEqual(rows);
+    const text = formatCsv([['text', 'label'], ...rows]);
+    expect(text).toBe('text,label\n"a, ""quoted""\nline",x\nplain,y\n');
+    expect(await rowsOf(text)).toEqual(rows.map(([text, label]) => ({ text, label })));
   });
 });

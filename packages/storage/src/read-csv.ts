@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
-import { CsvError, parse } from 'csv-parse';
+import { TextDecoder } from 'node:util';
 import { CsvFormatError } from './csv-format-error';
+import { CsvParser } from './csv-parser';
 
 export interface CsvReadOptions {
   /** Columns that must be in the header; their absence fails before any row is read. */
@@ -16,36 +17,85 @@ export interface CsvHeader {
 export type CsvRow = Record<string, string>;
 
 /**
- * Streams rows as objects keyed by header, one at a time (bounded memory). The header is checked first:
- * duplicated or missing required columns fail with a message naming them. Quoted newlines, CRLF and a
- * UTF-8 BOM are handled; a row with the wrong number of fields fails naming its row number.
+ * Streams a CSV as batches of rows (arrays in header order), bounded memory. The header is checked and
+ * handed to `onHeader` first: duplicated or missing required columns fail naming them. Handles a UTF-8
+ * BOM, CRLF and quoted newlines; invalid UTF-8 and rows with the wrong number of fields fail naming the row.
  */
+export async function* readCsvBatches(
+  input: Readable,
+  options: CsvReadOptions = {},
+  onHeader?: (header: CsvHeader) => void,
+): AsyncGenerator<string[][]> {
+  const parser = new CsvParser(options.maxFieldLength ?? 1_000_000);
+  // fatal: invalid UTF-8 is an error naming the row, never silently replaced characters.
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  let columns: string[] | undefined;
+  let rows: string[][] = [];
+  const check = (): string[][] => {
+    let batch = rows;
+    rows = [];
+    if (!columns) {
+      const header = batch[0];
+      if (!header) return [];
+      columns = checkHeader(header, options.required ?? []);
+      onHeader?.({ columns });
+      batch = batch.slice(1);
+    }
+    for (let i = 0; i < batch.length; i++) {
+      const fields = (batch[i] as string[]).length;
+      if (fields !== columns.length) {
+        const row = parser.rows - batch.length + i + 1;
+        throw new CsvFormatError(
+          `CSV row ${row}: ${fields} fields, but the header has ${columns.length}`,
+          row,
+        );
+      }
+    }
+    return batch;
+  };
+  try {
+    for await (const chunk of input) {
+      // Streams of text (tests, generated input) need no decoding; S3 gives bytes.
+      const text =
+        typeof chunk === 'string' ? chunk : decode(decoder, chunk as Buffer, parser.rows + 1, true);
+      parser.push(text, rows);
+      const batch = check();
+      if (batch.length > 0) yield batch;
+    }
+    parser.push(decode(decoder, undefined, parser.rows + 1, false), rows);
+    parser.end(rows);
+    const batch = check();
+    if (batch.length > 0) yield batch;
+  } finally {
+    // A reader that stops early must not leave the source (an S3 connection) open.
+    input.destroy();
+  }
+}
+
+/** Row objects keyed by header, for callers that prefer names over positions. */
 export async function* readCsv(
   input: Readable,
   options: CsvReadOptions = {},
   onHeader?: (header: CsvHeader) => void,
 ): AsyncGenerator<CsvRow> {
-  const parser = input.pipe(
-    parse({
-      bom: true,
-      columns: (header: string[]) => {
-        const columns = checkHeader(header, options.required ?? []);
-        onHeader?.({ columns });
-        return columns;
-      },
-      skip_empty_lines: true,
-      max_record_size: options.maxFieldLength ?? 1_000_000,
-      encoding: 'utf8',
-    }),
-  );
-  // A failing source (e.g. S3 connection reset) must reject the iteration, not hang it; and a reader
-  // that stops early must not leave the source (an S3 connection) open.
-  input.once('error', (error) => parser.destroy(error));
-  parser.once('close', () => input.destroy());
+  let columns: string[] = [];
+  for await (const batch of readCsvBatches(input, options, (header) => {
+    columns = header.columns;
+    onHeader?.(header);
+  })) {
+    for (const fields of batch) {
+      const row: CsvRow = {};
+      for (let i = 0; i < columns.length; i++) row[columns[i] as string] = fields[i] as string;
+      yield row;
+    }
+  }
+}
+
+function decode(decoder: TextDecoder, chunk: Buffer | undefined, row: number, stream: boolean): string {
   try {
-    for await (const record of parser as AsyncIterable<CsvRow>) yield record;
-  } catch (error) {
-    throw translate(error);
+    return decoder.decode(chunk, { stream });
+  } catch {
+    throw new CsvFormatError(`CSV row ${row}: the file is not valid UTF-8`, row);
   }
 }
 
@@ -66,14 +116,4 @@ function checkHeader(header: string[], required: readonly string[]): string[] {
     );
   }
   return columns;
-}
-
-function translate(error: unknown): unknown {
-  if (error instanceof CsvFormatError) return error;
-  if (error instanceof CsvError) {
-    // csv-parse counts lines from 1 including the header; data rows are 1-based after it.
-    const row = typeof error.records === 'number' ? error.records + 1 : undefined;
-    return new CsvFormatError(`CSV row ${row ?? '?'}: ${error.message}`, row);
-  }
-  return error;
 }
