@@ -1,0 +1,139 @@
+// Shared set-up for the benchmarks: a throwaway database, S3 server, queue prefix and a trained,
+// promoted model, then the real worker (and gateway) processes. Not a test: it prints figures.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { exportModel, type LabelledText, train } from '@shelfwise/classifier';
+import { createPrismaClient, type Db, ModelVersionRepository, migrate } from '@shelfwise/db';
+import { createS3Client, type EmbeddedS3, ObjectStore, startEmbeddedS3 } from '@shelfwise/storage';
+import { dropDatabase } from '@shelfwise/test-kit';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+export const TRAINING_DATA = join(ROOT, '..', 'shared', 'data', 'Training_Data.csv');
+
+export interface BenchStack {
+  env: Record<string, string>;
+  db: Db;
+  store: ObjectStore;
+  buckets: { dataset: string; inference: string; models: string };
+  examples: LabelledText[];
+  start(app: 'gateway' | 'worker', extra?: Record<string, string>): ChildProcess;
+  close(): Promise<void>;
+}
+
+export async function freePort(): Promise<number> {
+  const server = createServer().listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+export async function readTrainingSet(): Promise<LabelledText[]> {
+  const lines = (await readFile(TRAINING_DATA, 'utf8')).trim().split('\n').slice(1);
+  return lines.map((line) => {
+    const comma = line.lastIndexOf(',');
+    return { text: line.slice(0, comma), label: line.slice(comma + 1).trim() };
+  });
+}
+
+export async function startBenchStack(): Promise<BenchStack> {
+  const suffix = randomBytes(4).toString('hex');
+  const databaseUrl = `mysql://root@127.0.0.1:3306/sw_bench_${suffix}`;
+  await migrate(databaseUrl, join(ROOT, 'prisma', 'migrations'));
+  const db = createPrismaClient(databaseUrl);
+  const dataDir = await mkdtemp(join(tmpdir(), 'shelfwise-bench-s3-'));
+  const s3: EmbeddedS3 = await startEmbeddedS3({ port: 0, dataDir });
+  const buckets = {
+    dataset: `dataset-${suffix}`,
+    inference: `inference-${suffix}`,
+    models: `models-${suffix}`,
+  };
+  const settings = {
+    endpoint: s3.endpoint,
+    region: 'us-east-1',
+    accessKeyId: 'S3RVER',
+    secretAccessKey: 'S3RVER',
+  };
+  const store = new ObjectStore(createS3Client(settings), Object.values(buckets));
+  await store.ensureBuckets();
+
+  const examples = await readTrainingSet();
+  const trained = await train(examples, { epochs: 5, seed: 42 });
+  const { onnx, manifest } = exportModel(trained);
+  const models = new ModelVersionRepository(db);
+  const row = await models.create({
+    artifactUri: (v) => `s3://${buckets.models}/${v}/`,
+    datasetUri: 'file:Training_Data.csv',
+    datasetHash: trained.trainingDataHash.padEnd(64, '0').slice(0, 64),
+    labels: [...trained.labels],
+    metrics: { eval_f1: trained.metrics.f1 },
+  });
+  await store.upload(`${row.artifactUri}model.onnx`, onnx);
+  await store.upload(`${row.artifactUri}manifest.json`, JSON.stringify(manifest));
+  await models.markReady(row.version, { eval_f1: trained.metrics.f1 });
+  await models.promote(row.version);
+
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '',
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    DATABASE_URL: databaseUrl,
+    S3_ENDPOINT: s3.endpoint,
+    S3_BUCKET_DATASET: buckets.dataset,
+    S3_BUCKET_INFERENCE: buckets.inference,
+    S3_BUCKET_MODELS: buckets.models,
+    QUEUE_PREFIX: `{bench-${suffix}}`,
+    LOG_LEVEL: 'warn',
+  };
+  const children: ChildProcess[] = [];
+  return {
+    env,
+    db,
+    store,
+    buckets,
+    examples,
+    start(app, extra = {}) {
+      // BENCH_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the apps under load.
+      const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+      const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', `apps/${app}/src/main.ts`], {
+        cwd: ROOT,
+        env: { ...env, ...extra },
+        stdio: ['ignore', 'inherit', 'inherit'],
+      });
+      children.push(child);
+      return child;
+    },
+    async close() {
+      for (const child of children) child.kill('SIGKILL');
+      await db.$disconnect();
+      await s3.close();
+      await rm(dataDir, { recursive: true, force: true });
+      await dropDatabase(databaseUrl);
+    },
+  };
+}
+
+/** Polls until `probe` answers true or the deadline passes. */
+export async function until(
+  probe: () => Promise<boolean>,
+  timeoutMs: number,
+  intervalMs = 100,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await probe().catch(() => false)) return;
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+  throw new Error(`not done within ${timeoutMs} ms`);
+}
+
+/** Peak resident set of a process (VmHWM), in MB. */
+export async function peakRssMb(pid: number): Promise<number> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? Number.NaN);
+  return kb / 1024;
+}
