@@ -1,32 +1,32 @@
 import { once } from 'node:events';
-import type { CsvWriter } from '@shelfwise/storage';
+import { PassThrough, type Readable } from 'node:stream';
+import { formatCsv } from '@shelfwise/storage';
 
 /**
- * A CSV writer feeding a streaming upload. `abort` destroys the stream so the upload never completes:
- * S3 then stores nothing, which is how a failed job leaves no partial output.
+ * CSV rows feeding a streaming upload, one write per batch. `abort` destroys the stream so the upload
+ * never completes: S3 then stores nothing, which is how a failed job leaves no partial output.
  */
 export class UploadSink {
+  private readonly body = new PassThrough();
   private readonly done: Promise<void>;
 
-  constructor(
-    private readonly writer: CsvWriter,
-    upload: (body: CsvWriter) => Promise<void>,
-  ) {
-    this.done = upload(writer);
+  constructor(header: readonly string[], upload: (body: Readable) => Promise<void>) {
+    this.done = upload(this.body);
     // Observed by finish(); this only stops an early rejection from being reported as unhandled.
     this.done.catch(() => {});
+    this.body.write(formatCsv([header]));
   }
 
-  async write(row: Record<string, string>): Promise<void> {
-    if (!this.writer.write(row)) await once(this.writer, 'drain');
+  async write(rows: readonly (readonly string[])[]): Promise<void> {
+    if (rows.length > 0 && !this.body.write(formatCsv(rows))) await once(this.body, 'drain');
   }
 
   async finish(): Promise<void> {
-    this.writer.end();
+    this.body.end();
     await this.done;
   }
 
   abort(reason: Error): void {
-    this.writer.destroy(reason);
+    this.body.destroy(reason);
   }
 }
