@@ -18,6 +18,7 @@ import { handlerTable } from './job-handlers';
 import { JobRunner } from './job-runner';
 import { ModelServer } from './model/model-server';
 import { predictOnlineHandler } from './online/predict-online-handler';
+import { createTracking } from './tracking/create-tracking';
 import { retrainCheckHandler } from './training/retrain-check-handler';
 import { scheduleRetraining } from './training/schedule-retraining';
 import { trainHandler } from './training/train-handler';
@@ -36,6 +37,7 @@ const producer = new JobProducer({
 const jobs = new JobRepository(db);
 const modelVersions = new ModelVersionRepository(db);
 const feedback = new FeedbackRepository(db);
+const tracking = createTracking({ config: config.mlflow, db, store, logger });
 
 const models = new ModelServer({
   models: modelVersions,
@@ -54,6 +56,7 @@ const handlers = handlerTable(
         feedback,
         buckets: config.s3.buckets,
         batchSize: config.inference.batchSize,
+        tracking: tracking.jobs,
       }),
     },
     { name: 'predict-online', handler: predictOnlineHandler(models) },
@@ -66,6 +69,7 @@ const handlers = handlerTable(
         modelsBucket: config.s3.buckets.models,
         autoPromote: config.training.autoPromote,
         seed: 42,
+        tracking: tracking.jobs,
       }),
     },
     {
@@ -100,6 +104,8 @@ onShutdown(
   async () => {
     // close() waits for running jobs and takes no new ones; the grace timer bounds it.
     await Promise.all(consumers.map((consumer) => consumer.close()));
+    // After the consumers: jobs finishing during shutdown still record their entries (sent later).
+    await tracking.dispatcher?.stop();
     await models.stop();
     await producer.close();
     await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -114,6 +120,7 @@ await infrastructure.settle();
 await models
   .start(config.inference.modelPollMs)
   .catch((error: unknown) => logger.warn({ err: error }, 'could not load the serving model yet'));
+tracking.dispatcher?.start();
 if (config.worker.queues.includes('training')) {
   await scheduleRetraining(producer, config.training.retrainCron, logger);
 }
@@ -123,6 +130,7 @@ logger.info(
     port: config.worker.port,
     queues: config.worker.queues,
     modelVersion: models.servingVersion() ?? null,
+    tracking: tracking.dispatcher ? 'mlflow' : 'disabled',
     ready: readiness.ok,
     checks: readiness.checks,
   },

@@ -18,6 +18,29 @@ describe('loadConfig', () => {
     expect(config.s3).toMatchObject({ embedded: false, endpoint: 'http://minio:9000' });
   });
 
+  it('configures MLflow tracking and its outbox, with credentials only when given', () => {
+    const defaults = loadConfig({}).mlflow;
+    expect(defaults).toMatchObject({
+      registeredModel: 'shelfwise-classifier',
+      auth: undefined,
+      outbox: { intervalMs: 5_000, maxAttempts: 20 },
+    });
+    const config = loadConfig({
+      MLFLOW_TRACKING_URI: 'http://mlflow:5000',
+      MLFLOW_TRACKING_TOKEN: 't0ken',
+      MLFLOW_OUTBOX_INTERVAL_MS: '200',
+    });
+    expect(config.mlflow).toMatchObject({
+      trackingUri: 'http://mlflow:5000',
+      auth: { token: 't0ken' },
+      outbox: { intervalMs: 200 },
+    });
+    expect(loadConfig({ MLFLOW_TRACKING_USERNAME: 'u', MLFLOW_TRACKING_PASSWORD: 'p' }).mlflow.auth).toEqual({
+      username: 'u',
+      password: 'p',
+    });
+  });
+
   it('treats an empty variable as unset', () => {
     expect(loadConfig({ PORT: '' }).gateway.port).toBe(8000);
   });

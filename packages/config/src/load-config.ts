@@ -19,7 +19,16 @@ export interface Config {
     secretAccessKey: string;
     buckets: { dataset: string; inference: string; models: string };
   };
-  mlflow: { trackingUri: string | undefined; experiment: string };
+  mlflow: {
+    /** Unset: no tracking at all; figures stay in MySQL and nothing is queued for MLflow. */
+    trackingUri: string | undefined;
+    experiment: string;
+    registeredModel: string;
+    auth: { token: string } | { username: string; password: string } | undefined;
+    timeoutMs: number;
+    artifactTimeoutMs: number;
+    outbox: { intervalMs: number; batchSize: number; maxAttempts: number; maxBackoffMs: number };
+  };
   shutdownGraceMs: number;
   jobs: { attempts: number; backoffMs: number; predictTimeoutMs: number };
   inference: { device: 'cpu' | 'cuda'; batchSize: number; modelPollMs: number };
@@ -80,7 +89,24 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
         models: env.S3_BUCKET_MODELS,
       },
     },
-    mlflow: { trackingUri: env.MLFLOW_TRACKING_URI, experiment: env.MLFLOW_EXPERIMENT },
+    mlflow: {
+      trackingUri: env.MLFLOW_TRACKING_URI,
+      experiment: env.MLFLOW_EXPERIMENT,
+      registeredModel: env.MLFLOW_REGISTERED_MODEL,
+      auth: env.MLFLOW_TRACKING_TOKEN
+        ? { token: env.MLFLOW_TRACKING_TOKEN }
+        : env.MLFLOW_TRACKING_USERNAME
+          ? { username: env.MLFLOW_TRACKING_USERNAME, password: env.MLFLOW_TRACKING_PASSWORD ?? '' }
+          : undefined,
+      timeoutMs: env.MLFLOW_TIMEOUT_MS,
+      artifactTimeoutMs: env.MLFLOW_ARTIFACT_TIMEOUT_MS,
+      outbox: {
+        intervalMs: env.MLFLOW_OUTBOX_INTERVAL_MS,
+        batchSize: env.MLFLOW_OUTBOX_BATCH_SIZE,
+        maxAttempts: env.MLFLOW_OUTBOX_MAX_ATTEMPTS,
+        maxBackoffMs: env.MLFLOW_OUTBOX_MAX_BACKOFF_MS,
+      },
+    },
     shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
     jobs: {
       attempts: env.JOB_ATTEMPTS,

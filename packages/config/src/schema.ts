@@ -37,6 +37,19 @@ export const envSchema = z.object({
   S3_BUCKET_MODELS: bucketName.default('models'),
   MLFLOW_TRACKING_URI: url(['http:', 'https:']).optional(),
   MLFLOW_EXPERIMENT: z.string().min(1).default('shelfwise'),
+  MLFLOW_REGISTERED_MODEL: z.string().min(1).default('shelfwise-classifier'),
+  // MLflow's own variable names for a tracking server behind auth; sent as a header, never logged.
+  MLFLOW_TRACKING_TOKEN: z.string().min(1).optional(),
+  MLFLOW_TRACKING_USERNAME: z.string().min(1).optional(),
+  MLFLOW_TRACKING_PASSWORD: z.string().min(1).optional(),
+  // Bounds every MLflow request; artifact uploads (model.onnx can be large) get their own bound.
+  MLFLOW_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(5_000),
+  MLFLOW_ARTIFACT_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(120_000),
+  // The outbox dispatcher: how often it looks for due entries, how many it takes, and how it backs off.
+  MLFLOW_OUTBOX_INTERVAL_MS: z.coerce.number().int().min(10).default(5_000),
+  MLFLOW_OUTBOX_BATCH_SIZE: z.coerce.number().int().min(1).max(1_000).default(20),
+  MLFLOW_OUTBOX_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(1_000).default(20),
+  MLFLOW_OUTBOX_MAX_BACKOFF_MS: z.coerce.number().int().min(10).default(600_000),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(30_000),
   // Which queue roles this worker process serves: the same image runs as inference, training, or both.
   WORKER_QUEUES: z

@@ -8,4 +8,9 @@ export { FeedbackRepository } from './repositories/feedback-repository';
 export { type JobListQuery, type JobPage, JobRepository, type NewJob } from './repositories/job-repository';
 export { ModelVersionRepository, type NewModelVersion } from './repositories/model-version-repository';
 export { MonitoringRepository, type NewMonitoringMetric } from './repositories/monitoring-repository';
+export {
+  type FailedAttempt,
+  type NewTrackingEntry,
+  TrackingOutboxRepository,
+} from './repositories/tracking-outbox-repository';
 export { type Tx, withTransaction } from './transaction';

@@ -1,13 +1,15 @@
 import { evaluate } from '@shelfwise/classifier';
 import type { JobPayload, JobResult } from '@shelfwise/contracts';
 import type { FeedbackRepository, MonitoringRepository } from '@shelfwise/db';
-import { type CsvRow, createCsvWriter, type ObjectStore, readCsv } from '@shelfwise/storage';
+import { type ObjectStore, readCsvBatches } from '@shelfwise/storage';
 import { JobInputError } from '../errors/job-input-error';
 import type { JobContext, JobOutcome } from '../job-context';
 import type { RecordedHandler } from '../job-handlers';
 import type { ModelLease, ModelServer } from '../model/model-server';
+import type { JobTracking } from '../tracking/job-tracking';
 import { CountingStream } from './counting-stream';
 import { RowProblems } from './row-problems';
+import { throttle } from './throttle';
 import { UploadSink } from './upload-sink';
 
 export const TEXT_COLUMN = 'product_description';
@@ -20,6 +22,8 @@ export interface PredictCsvDependencies {
   feedback: FeedbackRepository;
   buckets: { dataset: string; inference: string };
   batchSize: number;
+  /** Sends the monitoring figures to MLflow (through the outbox), or nowhere when tracking is off. */
+  tracking: JobTracking;
 }
 
 type Result = JobResult<'predict-csv'>;
@@ -55,96 +59,105 @@ async function predictFile(
   const size = (await deps.store.size(payload.inputUri)) ?? 0;
   const counter = new CountingStream();
   const input = (await deps.store.download(payload.inputUri)).pipe(counter);
-  const labels = new Set(lease.predictor.labels);
+  const labelList = lease.predictor.labels;
+  // Labels are kept as indices: a label string sliced from a parsed chunk would keep that whole chunk alive.
+  const labelIndex = new Map(labelList.map((label, i) => [label, i]));
+  const report = throttle(1_000, async () => {
+    await context.progress(size > 0 ? Math.min(0.99, counter.bytes / size) : 0);
+    await context.checkCancelled();
+  });
 
   let output: UploadSink | undefined;
   let feedback: UploadSink | undefined;
+  let textAt = -1;
+  let verifiedAt = -1;
   const problems = new RowProblems();
-  const batch: CsvRow[] = [];
-  const truth: string[] = [];
-  const predicted: string[] = [];
+  let unknownLabels = false;
+  const truth: number[] = [];
+  const predicted: number[] = [];
   let rows = 0;
   let predictMs = 0;
-  let hasVerified = false;
-  let unknownLabels = false;
 
-  const flush = async () => {
-    if (batch.length === 0 || !output) return;
+  const predictBatch = async (batch: string[][]) => {
     const started = performance.now();
-    const predictions = await lease.predictor.predict(batch.map((row) => row[TEXT_COLUMN] ?? ''));
+    const predictions = await lease.predictor.predict(batch.map((fields) => fields[textAt] as string));
     predictMs += performance.now() - started;
+    const verified: string[][] = [];
     for (let i = 0; i < batch.length; i++) {
-      const row = batch[i] as CsvRow;
+      const fields = batch[i] as string[];
       const prediction = predictions[i];
       if (!prediction) throw new Error('the model returned fewer predictions than texts');
-      await output.write({
-        ...row,
-        predicted_category: prediction.label,
-        confidence: prediction.confidence.toFixed(6),
-      });
-      const verified = row[VERIFIED_COLUMN]?.trim();
-      if (verified && feedback) {
-        await feedback.write({ [TEXT_COLUMN]: row[TEXT_COLUMN] ?? '', [VERIFIED_COLUMN]: verified });
-        truth.push(verified);
-        predicted.push(prediction.label);
+      const label = verifiedAt >= 0 ? (fields[verifiedAt] as string).trim() : '';
+      fields.push(prediction.label, prediction.confidence.toFixed(6));
+      if (label) {
+        verified.push([fields[textAt] as string, label]);
+        truth.push(labelIndex.get(label) ?? -1);
+        predicted.push(labelIndex.get(prediction.label) ?? -1);
       }
     }
-    batch.length = 0;
-    await context.progress(size > 0 ? Math.min(0.99, counter.bytes / size) : 0);
-    await context.checkCancelled();
+    await Promise.all([output?.write(batch), feedback?.write(verified)]);
   };
 
   try {
-    for await (const row of readCsv(input, { required: [TEXT_COLUMN] }, ({ columns }) => {
-      hasVerified = columns.includes(VERIFIED_COLUMN);
-      output = new UploadSink(createCsvWriter([...columns, 'predicted_category', 'confidence']), (body) =>
+    const batches = readCsvBatches(input, { required: [TEXT_COLUMN] }, ({ columns }) => {
+      textAt = columns.indexOf(TEXT_COLUMN);
+      verifiedAt = columns.indexOf(VERIFIED_COLUMN);
+      output = new UploadSink([...columns, 'predicted_category', 'confidence'], (body) =>
         deps.store.upload(outputUri, body, 'text/csv'),
       );
-      if (hasVerified) {
-        feedback = new UploadSink(createCsvWriter([TEXT_COLUMN, VERIFIED_COLUMN]), (body) =>
+      if (verifiedAt >= 0) {
+        feedback = new UploadSink([TEXT_COLUMN, VERIFIED_COLUMN], (body) =>
           deps.store.upload(feedbackUri, body, 'text/csv'),
         );
       }
-    })) {
-      rows++;
-      const text = row[TEXT_COLUMN]?.trim();
-      if (!text) problems.add(rows, `empty ${TEXT_COLUMN}`);
-      const verified = row[VERIFIED_COLUMN]?.trim();
-      if (verified && !labels.has(verified)) {
-        unknownLabels = true;
-        problems.add(rows, `unknown ${VERIFIED_COLUMN} "${verified}"`);
+    });
+    let pending: string[][] = [];
+    for await (const batch of batches) {
+      for (const fields of batch) {
+        rows++;
+        if (!(fields[textAt] as string).trim()) problems.add(rows, `empty ${TEXT_COLUMN}`);
+        const verified = verifiedAt >= 0 ? (fields[verifiedAt] as string).trim() : '';
+        if (verified && !labelIndex.has(verified)) {
+          unknownLabels = true;
+          problems.add(rows, `unknown ${VERIFIED_COLUMN} "${verified}"`);
+        }
+        // After the first invalid row there is no point predicting; keep reading to name every bad row.
+        if (problems.count === 0) pending.push(fields);
       }
-      // After the first invalid row there is no point predicting; keep reading to name every bad row.
       if (problems.count > 0) continue;
-      batch.push(row);
-      if (batch.length >= deps.batchSize) await flush();
+      while (pending.length >= deps.batchSize) {
+        await predictBatch(pending.slice(0, deps.batchSize));
+        pending = pending.slice(deps.batchSize);
+      }
+      await report();
     }
+    if (!output) throw new JobInputError('INVALID_CSV', `${payload.inputUri} is empty (no header)`);
     if (rows === 0) throw new JobInputError('INVALID_CSV', `${payload.inputUri} has a header but no rows`);
     if (problems.count > 0) {
       throw new JobInputError(
         unknownLabels ? 'UNKNOWN_LABEL' : 'INVALID_CSV',
-        `${payload.inputUri}: ${problems.summary()} (known labels: ${[...labels].join(', ')})`,
+        `${payload.inputUri}: ${problems.summary()} (known labels: ${labelList.join(', ')})`,
       );
     }
-    await flush();
-    await Promise.all([output?.finish(), feedback?.finish()]);
+    if (pending.length > 0) await predictBatch(pending);
+    await Promise.all([output.finish(), feedback?.finish()]);
   } catch (error) {
     const reason = error instanceof Error ? error : new Error(String(error));
     output?.abort(reason);
     feedback?.abort(reason);
     throw error;
   }
-  if (!output) throw new JobInputError('INVALID_CSV', `${payload.inputUri} is empty (no header)`);
 
   const labelledRows = truth.length;
   // The verified column was there but nobody filled it in: no feedback to keep.
   if (feedback && labelledRows === 0) await deps.store.delete(feedbackUri);
   let metrics: Result['metrics'] = null;
   if (labelledRows > 0) {
-    const scored = evaluate(truth, predicted, lease.predictor.labels);
+    const name = (i: number) => labelList[i] ?? '';
+    const scored = evaluate(truth.map(name), predicted.map(name), labelList);
     metrics = { weightedF1: scored.f1, minF1: scored.minF1 };
     await deps.feedback.record({ jobId: context.jobId, s3Uri: feedbackUri, rows: labelledRows });
-    await deps.monitoring.record({
+    const figures = {
       jobId: context.jobId,
       modelVersionId: lease.modelVersionId,
       weightedF1: scored.f1,
@@ -153,7 +166,9 @@ async function predictFile(
       rows,
       labelledRows,
       latencyPerRowMs: predictMs / rows,
-    });
+    };
+    await deps.monitoring.record(figures);
+    await deps.tracking.recordMonitoring({ ...figures, modelVersion: lease.version });
   }
   context.logger.info({ rows, labelledRows, modelVersion: lease.version, ...metrics }, 'predictions written');
   return {

@@ -1,5 +1,5 @@
 import { exportModel, stratifiedSplit, train } from '@shelfwise/classifier';
-import type { JobResult } from '@shelfwise/contracts';
+import type { JobPayload, JobResult } from '@shelfwise/contracts';
 import {
   type Db,
   isUniqueViolation,
@@ -8,9 +8,13 @@ import {
   withTransaction,
 } from '@shelfwise/db';
 import type { ObjectStore } from '@shelfwise/storage';
+import { JobCancelledError } from '../errors/job-cancelled-error';
 import { NoModelError } from '../errors/no-model-error';
+import type { JobContext, JobOutcome } from '../job-context';
 import type { RecordedHandler } from '../job-handlers';
 import type { ModelServer } from '../model/model-server';
+import type { JobTracking } from '../tracking/job-tracking';
+import { endedTrainingRun, finishedTrainingRun } from '../tracking/training-run-record';
 import { modelMetrics } from './model-metrics';
 import { type AutoPromote, decidePromotion } from './promotion-policy';
 import { readTrainingData } from './read-training-data';
@@ -23,6 +27,8 @@ export interface TrainDependencies {
   autoPromote: AutoPromote;
   /** Seeds the split and the trainer: the same data gives the same model. */
   seed: number;
+  /** Records the job's MLflow run (into the outbox, or nowhere when tracking is off). */
+  tracking: JobTracking;
 }
 
 const VALIDATION_FRACTION = 0.2;
@@ -30,83 +36,112 @@ const VALIDATION_FRACTION = 0.2;
 /**
  * Reads the dataset, trains with per-epoch evaluation, stores the ONNX model and manifest under
  * s3://models/<version>/, records the version once (a retried job reuses its row) and promotes it
- * according to the policy.
+ * according to the policy. Every attempt that ends records the job's MLflow run (never waiting on MLflow).
  */
 export function trainHandler(deps: TrainDependencies): RecordedHandler<'train'> {
   const versions = new ModelVersionRepository(deps.db);
   return {
     kind: 'recorded',
     run: async (payload, context) => {
-      const data = await readTrainingData(deps.store, payload.sourceUri);
-      context.logger.info(
-        { rows: data.rowsRead, examples: data.examples.length, files: data.files.length },
-        'dataset read',
-      );
-      await context.progress(0.05);
-      const split = stratifiedSplit(data.examples, VALIDATION_FRACTION, deps.seed);
-      const trained = await train(
-        split.train,
-        {
-          epochs: payload.epochs,
-          seed: deps.seed,
-          bestModelMetric: payload.bestModelMetric,
-          validation: split.validation,
-          trainingDataHash: data.datasetHash,
-        },
-        {
-          onEpoch: async (epoch) => {
-            context.logger.info(
-              { epoch: epoch.epoch, eval_f1: epoch.metrics.f1, eval_f1_min: epoch.metrics.minF1 },
-              'epoch done',
-            );
-            await context.progress(0.05 + 0.85 * (epoch.epoch / epoch.epochs));
-            await context.checkCancelled();
-          },
-        },
-      );
-      const metrics = modelMetrics(trained);
-      const row = await versionFor(versions, deps.db, context.jobId, {
-        artifactUri: (version) => `s3://${deps.modelsBucket}/${version}/`,
-        datasetUri: payload.sourceUri,
-        datasetHash: data.datasetHash,
-        labels: [...trained.labels],
-        metrics,
-        trainingJobId: context.jobId,
-      });
-      const { onnx, manifest } = exportModel(trained);
-      await deps.store.upload(`${row.artifactUri}model.onnx`, onnx, 'application/octet-stream');
-      await deps.store.upload(
-        `${row.artifactUri}manifest.json`,
-        JSON.stringify(manifest, null, 2),
-        'application/json',
-      );
-      await versions.markReady(row.version, metrics);
-
-      const candidateScore = payload.bestModelMetric === 'eval_f1' ? metrics.eval_f1 : metrics.eval_f1_min;
-      const decision = await decideWithServing(
-        deps,
-        payload.bestModelMetric,
-        candidateScore,
-        split.validation,
-      );
-      if (decision.promote)
-        await withTransaction(deps.db, (tx) => new ModelVersionRepository(tx).promote(row.version));
-      context.logger.info(
-        { modelVersion: row.version, promoted: decision.promote, reason: decision.reason },
-        'model stored',
-      );
-      if (decision.promote) await deps.models.refresh();
-
-      const result: JobResult<'train'> = {
-        modelVersion: row.version,
-        promoted: decision.promote,
-        datasetHash: data.datasetHash,
-        rows: data.examples.length,
-        metrics: { ...metrics, promotion: decision.reason },
-      };
-      return { result, outputUri: row.artifactUri, modelVersionId: row.id };
+      const startTime = Date.now();
+      try {
+        return await trainOnce(deps, versions, payload, context, startTime);
+      } catch (error) {
+        // The run ends with the attempt; a retry that succeeds finishes the same run.
+        const status = error instanceof JobCancelledError ? 'KILLED' : 'FAILED';
+        await deps.tracking
+          .recordTraining(endedTrainingRun({ jobId: context.jobId, request: payload, startTime, status }))
+          .catch((trackingError: unknown) =>
+            context.logger.warn({ err: trackingError }, 'could not record the ended training run'),
+          );
+        throw error;
+      }
     },
   };
+}
+
+async function trainOnce(
+  deps: TrainDependencies,
+  versions: ModelVersionRepository,
+  payload: JobPayload<'train'>,
+  context: JobContext,
+  startTime: number,
+): Promise<JobOutcome<JobResult<'train'>>> {
+  const data = await readTrainingData(deps.store, payload.sourceUri);
+  context.logger.info(
+    { rows: data.rowsRead, examples: data.examples.length, files: data.files.length },
+    'dataset read',
+  );
+  await context.progress(0.05);
+  const split = stratifiedSplit(data.examples, VALIDATION_FRACTION, deps.seed);
+  const trainingStartTime = Date.now();
+  const trained = await train(
+    split.train,
+    {
+      epochs: payload.epochs,
+      seed: deps.seed,
+      bestModelMetric: payload.bestModelMetric,
+      validation: split.validation,
+      trainingDataHash: data.datasetHash,
+    },
+    {
+      onEpoch: async (epoch) => {
+        context.logger.info(
+          { epoch: epoch.epoch, eval_f1: epoch.metrics.f1, eval_f1_min: epoch.metrics.minF1 },
+          'epoch done',
+        );
+        await context.progress(0.05 + 0.85 * (epoch.epoch / epoch.epochs));
+        await context.checkCancelled();
+      },
+    },
+  );
+  const metrics = modelMetrics(trained);
+  const row = await versionFor(versions, deps.db, context.jobId, {
+    artifactUri: (version) => `s3://${deps.modelsBucket}/${version}/`,
+    datasetUri: payload.sourceUri,
+    datasetHash: data.datasetHash,
+    labels: [...trained.labels],
+    metrics,
+    trainingJobId: context.jobId,
+  });
+  const { onnx, manifest } = exportModel(trained);
+  await deps.store.upload(`${row.artifactUri}model.onnx`, onnx, 'application/octet-stream');
+  await deps.store.upload(
+    `${row.artifactUri}manifest.json`,
+    JSON.stringify(manifest, null, 2),
+    'application/json',
+  );
+  await versions.markReady(row.version, metrics);
+
+  const candidateScore = payload.bestModelMetric === 'eval_f1' ? metrics.eval_f1 : metrics.eval_f1_min;
+  const decision = await decideWithServing(deps, payload.bestModelMetric, candidateScore, split.validation);
+  if (decision.promote)
+    await withTransaction(deps.db, (tx) => new ModelVersionRepository(tx).promote(row.version));
+  context.logger.info(
+    { modelVersion: row.version, promoted: decision.promote, reason: decision.reason },
+    'model stored',
+  );
+  if (decision.promote) await deps.models.refresh();
+  await deps.tracking.recordTraining(
+    finishedTrainingRun({
+      jobId: context.jobId,
+      request: payload,
+      startTime,
+      trainingStartTime,
+      data,
+      trained,
+      modelVersion: row,
+    }),
+  );
+
+  const result: JobResult<'train'> = {
+    modelVersion: row.version,
+    promoted: decision.promote,
+    datasetHash: data.datasetHash,
+    rows: data.examples.length,
+    metrics: { ...metrics, promotion: decision.reason },
+  };
+  return { result, outputUri: row.artifactUri, modelVersionId: row.id };
 }
 
 async function decideWithServing(

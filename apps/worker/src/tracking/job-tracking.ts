@@ -1,0 +1,24 @@
+import type { TrainingRunPayload } from './tracking-payloads';
+
+/** The model-quality figures of one inference job that carried human-verified labels. */
+export interface MonitoringFigures {
+  jobId: string;
+  modelVersionId: number;
+  modelVersion: number;
+  weightedF1: number;
+  minF1: number;
+  perClassF1: Record<string, number>;
+  rows: number;
+  labelledRows: number;
+  latencyPerRowMs: number;
+}
+
+/**
+ * What the job path hands to tracking. It only writes MySQL (never waits on MLflow), so a job succeeds
+ * whatever state MLflow is in; the job row's `tracking` column says whether the figures got there.
+ */
+export interface JobTracking {
+  /** The training job's run, once per attempt that ends; the first finished record of a job wins. */
+  recordTraining(run: TrainingRunPayload): Promise<void>;
+  recordMonitoring(figures: MonitoringFigures): Promise<void>;
+}
