@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { parseCommand } from './parse-command';
+import { UsageError } from './usage-error';
+
+const parse = (line: string, env: NodeJS.ProcessEnv = {}) =>
+  parseCommand(line.split(' ').filter(Boolean), env);
+
+describe('parseCommand', () => {
+  it('reads each command with its defaults', () => {
+    expect(parse('train s3://dataset/t.csv')).toEqual({
+      api: 'http://127.0.0.1:8000',
+      json: false,
+      name: 'train',
+      uri: 's3://dataset/t.csv',
+      epochs: 10,
+      metric: 'eval_f1',
+      wait: false,
+      timeoutSeconds: 3600,
+    });
+    expect(
+      parse('train-feedback s3://dataset/feedback/ --epochs 3 --metric eval_f1_min --wait'),
+    ).toMatchObject({
+      name: 'train-feedback',
+      epochs: 3,
+      metric: 'eval_f1_min',
+      wait: true,
+    });
+    expect(parse('wait 1234 --timeout 5 --json')).toMatchObject({
+      name: 'wait',
+      jobId: '1234',
+      timeoutSeconds: 5,
+      json: true,
+    });
+    expect(parse('promote 3')).toMatchObject({ name: 'promote', version: 3 });
+    expect(parse('upload ./ab.csv --name x.csv')).toMatchObject({
+      file: './ab.csv',
+      uploadName: 'x.csv',
+    });
+    expect(parse('')).toMatchObject({ name: 'help' });
+  });
+
+  it('takes the API from --api, then SHELFWISE_API', () => {
+    expect(parse('models', { SHELFWISE_API: 'http://gw:9000/' }).api).toBe('http://gw:9000');
+    expect(parse('models --api https://x.example', { SHELFWISE_API: 'http://gw:9000' }).api).toBe(
+      'https://x.example',
+    );
+  });
+
+  it.each([
+    'frobnicate',
+    'models extra',
+    'status',
+    'status a b',
+    'train s3://d/t.csv --epochs 0',
+    'train s3://d/t.csv --epochs 2.5',
+    'train s3://d/t.csv --metric accuracy',
+    'predict s3://d/p.csv --epochs 3',
+    'status abc --wait',
+    'promote latest',
+    'models --api ftp://host',
+    'models --verbose',
+  ])('refuses "%s" as a usage error', (line) => {
+    expect(() => parse(line)).toThrow(UsageError);
+  });
+});

@@ -1,0 +1,286 @@
+// The shelfwise console: plain JS over the same /v1 API every client uses (no build step, no framework).
+// URLs are relative, so the console works wherever the gateway is mounted.
+
+const TERMINAL = new Set(['SUCCEEDED', 'FAILED', 'CANCELLED']);
+const POLL_MS = 500;
+const $ = (id) => document.getElementById(id);
+
+/** An element with attributes and children; text goes in as text, never as HTML. */
+function el(tag, attributes = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, value);
+  node.append(...children);
+  return node;
+}
+
+function svg(tag, attributes = {}, text) {
+  const node = document.createElementNS('http://www.w3.org/2000/svg', tag);
+  for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, String(value));
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+function say(text, isError = false) {
+  const box = $('message');
+  box.textContent = text;
+  box.classList.toggle('error', isError);
+  box.hidden = false;
+}
+
+/** Calls the API; an error answer becomes an Error carrying the API's own message. */
+async function api(path, options = {}) {
+  const response = await fetch(path, options);
+  const body = response.headers.get('content-type')?.includes('json') ? await response.json() : null;
+  if (!response.ok) {
+    const reason = body?.error ? `${body.error.code}: ${body.error.message}` : `HTTP ${response.status}`;
+    throw new Error(reason);
+  }
+  return body;
+}
+
+const postJson = (path, body) =>
+  api(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
+const percent = (value) => `${Math.round(value * 100)}%`;
+const figure = (value) => (typeof value === 'number' ? value.toFixed(3) : '—');
+const when = (iso) => new Date(iso).toLocaleString();
+
+/** The gateway accepts letters, digits, `.`, `_` and `-`, ending in .csv. */
+function uploadName(fileName) {
+  const base = fileName
+    .replace(/\.csv$/i, '')
+    .replace(/[^A-Za-z0-9._-]+/g, '-')
+    .replace(/^[^A-Za-z0-9]+/, '');
+  return `${base.slice(0, 190) || 'upload'}.csv`;
+}
+
+async function upload(event) {
+  event.preventDefault();
+  const file = $('upload-file').files[0];
+  if (!file) return;
+  const button = $('upload-button');
+  button.disabled = true;
+  say(`Uploading ${file.name} (${Math.ceil(file.size / 1024)} KB)…`);
+  try {
+    const answer = await api(`v1/uploads?name=${encodeURIComponent(uploadName(file.name))}`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/csv' },
+      body: file,
+    });
+    $('upload-uri').textContent = answer.uri;
+    $('job-uri').value = answer.uri;
+    say(`Uploaded to ${answer.uri}`);
+  } catch (error) {
+    say(`Upload failed: ${error.message}`, true);
+  } finally {
+    button.disabled = false;
+  }
+}
+
+async function start(kind) {
+  const uri = $('job-uri').value.trim();
+  const body =
+    kind === 'predict'
+      ? { input_file_s3: uri }
+      : { train_file_s3: uri, epoch_num: Number($('epochs').value), best_model_metric: $('metric').value };
+  try {
+    const job = await postJson(kind === 'predict' ? 'v1/predict/csv' : 'v1/train/csv', body);
+    say(`Started ${kind} job ${job.job_id}`);
+    watch(job.job_id);
+  } catch (error) {
+    say(`Could not start the ${kind} job: ${error.message}`, true);
+  }
+}
+
+let watched = null;
+
+/** Polls one job until it ends; a later call watches the new job instead. */
+async function watch(jobId) {
+  watched = jobId;
+  $('job-none').hidden = true;
+  $('job-panel').hidden = false;
+  $('job-output').replaceChildren();
+  // Cleared at once, so the previous job's status is never shown as this one's.
+  $('job-id').textContent = jobId;
+  $('job-type').textContent = '';
+  $('job-status').textContent = 'waiting for the first answer';
+  $('job-status').className = '';
+  $('job-progress').value = 0;
+  $('job-detail').textContent = '';
+  while (watched === jobId) {
+    let job;
+    try {
+      job = await api(`v1/jobs/${jobId}`);
+    } catch (error) {
+      say(`Could not read job ${jobId}: ${error.message}`, true);
+      return;
+    }
+    showJob(job);
+    if (TERMINAL.has(job.status)) {
+      await Promise.all([refreshJobs(), refreshModels(), refreshChart()]);
+      return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+  }
+}
+
+function showJob(job) {
+  $('job-type').textContent = job.type;
+  $('job-id').textContent = job.job_id;
+  const status = $('job-status');
+  status.textContent = `${job.status} ${percent(job.progress)}`;
+  status.className = `status-${job.status}`;
+  $('job-progress').value = job.progress;
+  const detail = job.error
+    ? `${job.error.code}: ${job.error.message}`
+    : job.result?.model_version
+      ? `model version ${job.result.model_version}`
+      : '';
+  $('job-detail').textContent = detail;
+  const hasOutput = job.type === 'PREDICT_CSV' && job.status === 'SUCCEEDED';
+  const link = el(
+    'a',
+    { id: 'job-download', href: `v1/jobs/${job.job_id}/output`, download: '' },
+    'Download predictions',
+  );
+  $('job-output').replaceChildren(...(hasOutput ? [link] : []));
+}
+
+async function refreshJobs() {
+  const { items } = await api('v1/jobs?limit=10');
+  const rows = items.map((job) => {
+    const link = el(
+      'button',
+      { type: 'button', class: 'link', title: 'watch this job' },
+      job.job_id.slice(0, 8),
+    );
+    link.addEventListener('click', () => watch(job.job_id));
+    return el(
+      'tr',
+      {},
+      el('td', {}, when(job.created_at)),
+      el('td', {}, job.type),
+      el('td', { class: `status-${job.status}` }, job.status),
+      el('td', {}, percent(job.progress)),
+      el('td', {}, link),
+    );
+  });
+  $('jobs').tBodies[0].replaceChildren(...rows);
+}
+
+async function promote(version) {
+  try {
+    await postJson(`v1/models/${version}/promote`, {});
+    say(`Model version ${version} now serves`);
+  } catch (error) {
+    say(`Could not promote version ${version}: ${error.message}`, true);
+  }
+  await refreshModels();
+}
+
+async function refreshModels() {
+  const { items } = await api('v1/models');
+  const serving = items.find((model) => model.stage === 'PRODUCTION');
+  $('serving').textContent = serving ? `serving v${serving.version}` : 'no model serving';
+  const rows = items.map((model) => {
+    const action = el('td');
+    if (model.status === 'READY' && model.stage !== 'PRODUCTION') {
+      const button = el('button', { type: 'button', class: 'promote' }, 'Promote');
+      button.addEventListener('click', () => promote(model.version));
+      action.append(button);
+    }
+    return el(
+      'tr',
+      { 'data-version': String(model.version), 'data-stage': model.stage },
+      el('td', {}, `v${model.version}`),
+      el('td', {}, model.status),
+      el('td', { class: 'stage' }, model.stage),
+      el('td', {}, figure(model.metrics?.eval_f1)),
+      el('td', {}, figure(model.metrics?.eval_f1_min)),
+      el('td', {}, when(model.created_at)),
+      action,
+    );
+  });
+  $('model-table').tBodies[0].replaceChildren(...rows);
+}
+
+const SERIES = [
+  { key: 'weighted_f1', label: 'F1', color: '#2563eb' },
+  { key: 'min_f1', label: 'min F1', color: '#ea580c' },
+];
+
+/** F1 and min F1 over time as an inline SVG line chart (y from 0 to 1). */
+function drawChart(points) {
+  const width = 640;
+  const height = 240;
+  const pad = { left: 40, right: 16, top: 16, bottom: 36 };
+  const chart = svg('svg', { viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-label': 'monitored F1' });
+  const times = points.map((p) => Date.parse(p.created_at));
+  const first = Math.min(...times);
+  const span = Math.max(...times) - first;
+  const x = (time) =>
+    span === 0
+      ? (pad.left + width - pad.right) / 2
+      : pad.left + ((time - first) / span) * (width - pad.left - pad.right);
+  const y = (value) => pad.top + (1 - value) * (height - pad.top - pad.bottom);
+  for (const tick of [0, 0.25, 0.5, 0.75, 1]) {
+    chart.append(
+      svg('line', { x1: pad.left, x2: width - pad.right, y1: y(tick), y2: y(tick), stroke: '#e3e7ee' }),
+    );
+    chart.append(
+      svg('text', { x: pad.left - 6, y: y(tick) + 4, 'text-anchor': 'end', 'font-size': 11 }, tick),
+    );
+  }
+  for (const [index, series] of SERIES.entries()) {
+    const coords = points.map((p, i) => `${x(times[i])},${y(p[series.key])}`);
+    chart.append(
+      svg('polyline', { points: coords.join(' '), fill: 'none', stroke: series.color, 'stroke-width': 2 }),
+    );
+    for (const [i, p] of points.entries()) {
+      const dot = svg('circle', {
+        class: `point point-${series.key}`,
+        cx: x(times[i]),
+        cy: y(p[series.key]),
+        r: 4,
+        fill: series.color,
+      });
+      dot.append(
+        svg(
+          'title',
+          {},
+          `${series.label} ${figure(p[series.key])}, v${p.model_version}, ${when(p.created_at)}`,
+        ),
+      );
+      chart.append(dot);
+    }
+    const legendX = pad.left + index * 90;
+    chart.append(svg('rect', { x: legendX, y: height - 16, width: 12, height: 12, fill: series.color }));
+    chart.append(svg('text', { x: legendX + 16, y: height - 6, 'font-size': 12 }, series.label));
+  }
+  if (points.length > 0) {
+    const range = `${when(points[0].created_at)} → ${when(points[points.length - 1].created_at)}`;
+    chart.append(
+      svg('text', { x: width - pad.right, y: height - 6, 'text-anchor': 'end', 'font-size': 11 }, range),
+    );
+  }
+  return chart;
+}
+
+async function refreshChart() {
+  const { items } = await api('v1/monitoring');
+  const box = $('chart');
+  if (items.length === 0) {
+    box.replaceChildren(
+      el('p', { class: 'hint' }, 'No monitored predictions yet: predict a file with verified labels.'),
+    );
+    return;
+  }
+  box.replaceChildren(drawChart(items));
+}
+
+$('upload-form').addEventListener('submit', upload);
+$('predict-button').addEventListener('click', () => start('predict'));
+$('train-button').addEventListener('click', () => start('train'));
+Promise.all([refreshJobs(), refreshModels(), refreshChart()]).catch((error) =>
+  say(`The API did not answer: ${error.message}`, true),
+);

@@ -1,0 +1,17 @@
+import type { MonitoringPoint as Point } from '@shelfwise/contracts';
+import type { MonitoringPoint } from '@shelfwise/db';
+
+/** A monitoring row as the API shows it: the model version by number, figures in snake_case. */
+export function toMonitoringPoint(row: MonitoringPoint): Point {
+  return {
+    job_id: row.jobId,
+    model_version: row.modelVersion.version,
+    weighted_f1: row.weightedF1,
+    min_f1: row.minF1,
+    per_class_f1: row.perClassF1,
+    rows: row.rows,
+    labelled_rows: row.labelledRows,
+    latency_per_row_ms: row.latencyPerRowMs,
+    created_at: row.createdAt.toISOString(),
+  };
+}

@@ -1,0 +1,65 @@
+import { randomUUID } from 'node:crypto';
+import { JobRepository, type JobType } from '@shelfwise/db';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { call, startGateway, type TestGateway } from '../test-support/test-gateway';
+import { createTestServices, type TestServices } from '../test-support/test-services';
+
+describe('GET /v1/jobs/:id/output', () => {
+  let services: TestServices;
+  let gateway: TestGateway;
+  let jobs: JobRepository;
+
+  const job = (type: JobType = 'PREDICT_CSV') =>
+    jobs.create({ id: randomUUID(), type, input: { input_file_s3: 's3://dataset/in.csv' } });
+
+  const succeeded = async (outputUri: string) => {
+    const row = await job();
+    await jobs.markRunning(row.id, 1);
+    await jobs.markSucceeded(row.id, { outputUri, result: { rows: 1 } });
+    return row.id;
+  };
+
+  beforeAll(async () => {
+    services = await createTestServices('output');
+    gateway = await startGateway(services);
+    jobs = new JobRepository(services.database.db);
+  });
+
+  afterAll(async () => {
+    await gateway?.close();
+    await services?.close();
+  });
+
+  it('streams the predictions of a SUCCEEDED predict job as a CSV attachment', async () => {
+    const csv = 'product_description,predicted_category,confidence\nmilk,Fresh & Perishable Items,0.91\n';
+    const uri = `s3://${services.s3.buckets.inference}/${randomUUID()}/predictions.csv`;
+    await services.s3.store.upload(uri, csv);
+    const id = await succeeded(uri);
+    const response = await fetch(`${gateway.url}/v1/jobs/${id}/output`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toContain('text/csv');
+    expect(response.headers.get('content-disposition')).toBe(`attachment; filename=predictions-${id}.csv`);
+    expect(await response.text()).toBe(csv);
+  });
+
+  it('answers 409 while the job runs, and for a training job', async () => {
+    const running = await job();
+    await jobs.markRunning(running.id, 1);
+    const early = await call(`${gateway.url}/v1/jobs/${running.id}/output`, 'GET');
+    expect(early.status).toBe(409);
+    expect(early.body.error).toMatchObject({ code: 'CONFLICT', details: { status: 'RUNNING' } });
+    const training = await job('TRAIN_CSV');
+    const wrongType = await call(`${gateway.url}/v1/jobs/${training.id}/output`, 'GET');
+    expect(wrongType.status).toBe(409);
+    expect(wrongType.body.error.details).toEqual({ type: 'TRAIN_CSV' });
+  });
+
+  it('answers 404 for an unknown job and for an output object that is gone', async () => {
+    const unknown = await call(`${gateway.url}/v1/jobs/${randomUUID()}/output`, 'GET');
+    expect(unknown.status).toBe(404);
+    const id = await succeeded(`s3://${services.s3.buckets.inference}/${randomUUID()}/predictions.csv`);
+    const gone = await call(`${gateway.url}/v1/jobs/${id}/output`, 'GET');
+    expect(gone.status).toBe(404);
+    expect(gone.body.error.code).toBe('NOT_FOUND');
+  });
+});

@@ -1,0 +1,72 @@
+import { randomUUID } from 'node:crypto';
+import { type Readable, Transform } from 'node:stream';
+import type { UploadAnswer } from '@shelfwise/contracts';
+import type { Logger } from '@shelfwise/logger';
+import type { ObjectStore } from '@shelfwise/storage';
+import { PayloadTooLargeError } from '../errors/payload-too-large-error';
+import { RequestError } from '../errors/request-error';
+import { UnavailableError } from '../errors/unavailable-error';
+
+export interface CsvUploaderOptions {
+  /** The bucket uploads land in (the dataset bucket: jobs read their input from there). */
+  bucket: string;
+  maxBytes: number;
+}
+
+const megabytes = (bytes: number) => `${Math.round(bytes / 1024 / 1024)} MB`;
+
+/**
+ * Streams a CSV body into `s3://<bucket>/uploads/<uuid>-<name>`: memory stays at a few multipart parts
+ * whatever the size, and a body over the limit is cut off as soon as it passes it (a lying or missing
+ * Content-Length included). S3 shows the object only once the upload completed, so nothing half-written stays.
+ */
+export class CsvUploader {
+  constructor(
+    private readonly store: ObjectStore,
+    private readonly logger: Logger,
+    private readonly options: CsvUploaderOptions,
+  ) {}
+
+  async upload(name: string, body: Readable, declaredBytes: number | undefined): Promise<UploadAnswer> {
+    const limit = `the file is larger than ${megabytes(this.options.maxBytes)}`;
+    if (declaredBytes !== undefined && declaredBytes > this.options.maxBytes) {
+      throw new PayloadTooLargeError(limit);
+    }
+    if (declaredBytes === 0) throw new RequestError('the body is empty: send the CSV file');
+    const uri = `s3://${this.options.bucket}/uploads/${randomUUID()}-${name}`;
+    let size = 0;
+    let tooLarge = false;
+    const counter = new Transform({
+      transform: (chunk: Buffer, _encoding, done) => {
+        size += chunk.length;
+        if (size > this.options.maxBytes) {
+          tooLarge = true;
+          done(new PayloadTooLargeError(limit));
+        } else {
+          done(null, chunk);
+        }
+      },
+    });
+    // Not stream.pipeline: it would destroy the request, and with it the socket the 413 must go out on.
+    // Node discards what is left of an unread body once the answer is sent.
+    body.pipe(counter);
+    body.once('error', (error) => counter.destroy(error));
+    counter.once('error', () => body.unpipe(counter));
+    try {
+      await this.store.upload(uri, counter, 'text/csv');
+    } catch (error) {
+      if (tooLarge) throw new PayloadTooLargeError(limit);
+      if (body.destroyed && !body.readableEnded) throw new RequestError('the upload was interrupted');
+      this.logger.warn({ err: error, uri }, 'upload to object storage failed');
+      throw new UnavailableError('UNAVAILABLE', 'object storage did not take the file; retry later', {
+        retryAfterSeconds: 5,
+      });
+    }
+    if (size === 0) {
+      await this.store.delete(uri);
+      throw new RequestError('the body is empty: send the CSV file');
+    }
+    this.logger.info({ uri, size }, 'file uploaded');
+    return { uri, size };
+  }
+}

@@ -1,0 +1,25 @@
+import { z } from 'zod';
+
+/**
+ * A file name for `POST /v1/uploads`: it becomes part of an S3 key, so no slashes, no leading dot, no
+ * spaces; `.csv` because every job reads CSV.
+ */
+export const uploadName = z
+  .string()
+  .max(200)
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9._-]*\.csv$/i,
+    'must be a file name like products.csv (letters, digits, . _ -)',
+  );
+
+export const uploadQuery = z.strictObject({ name: uploadName });
+
+export const monitoringQuery = z.strictObject({
+  model_version: z.coerce.number().int().min(1).optional(),
+  /** ISO 8601 with an offset; the default (30 days back) is applied by the gateway at request time. */
+  since: z.iso.datetime({ offset: true }).optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(500),
+});
+
+export type UploadQuery = z.infer<typeof uploadQuery>;
+export type MonitoringQuery = z.infer<typeof monitoringQuery>;

@@ -1,0 +1,164 @@
+import { mkdtempSync } from 'node:fs';
+import { readFile, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Chromium, launchChromium } from '../support/launch-chromium';
+import { pixelStats } from '../support/pixel-stats';
+import { type RunningSystem, startSystem } from '../support/start-system';
+import { toCsv, trainingRows } from '../support/training-sample';
+
+// Screenshots stay here after the run (outside the repository), for people to look at.
+const SHOTS = mkdtempSync(join(tmpdir(), 'shelfwise-console-'));
+const JOB_TIMEOUT_MS = 120_000;
+
+// The console in a real browser against the real system: upload, train, promote, predict, download, chart.
+describe('the web console in headless Chromium', () => {
+  let system: RunningSystem;
+  let browser: Chromium;
+  let page: Page;
+  let trainFile: string;
+  let predictFile: string;
+
+  beforeAll(async () => {
+    browser = await launchChromium('http://127.0.0.1:');
+    // A second model must wait for a manual promote: the test promotes through the page.
+    system = await startSystem('e2e_console', { AUTO_PROMOTE: 'never' });
+    page = await browser.context.newPage();
+    const train = trainingRows(2_000, 0);
+    trainFile = join(SHOTS, 'train.csv');
+    await writeFile(
+      trainFile,
+      toCsv(
+        ['product_description', 'Category'],
+        train.map((r) => [r.text, r.label]),
+      ),
+    );
+    const held = trainingRows(100, 3);
+    predictFile = join(SHOTS, 'incoming products.csv');
+    await writeFile(
+      predictFile,
+      toCsv(
+        ['product_description', 'HUMAN_VERIFIED_Category'],
+        held.map((r, i) => [r.text, i % 2 === 0 ? r.label : '']),
+      ),
+    );
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await system?.stop();
+  });
+
+  const uploadThroughPage = async (file: string): Promise<string> => {
+    const previous = await page.locator('#upload-uri').textContent();
+    await page.locator('#upload-file').setInputFiles(file);
+    await page.locator('#upload-button').click();
+    await expect.poll(() => page.locator('#upload-uri').textContent()).not.toBe(previous);
+    const uri = (await page.locator('#upload-uri').textContent()) ?? '';
+    expect(uri).toMatch(new RegExp(`^s3://${system.s3.buckets.dataset}/uploads/[0-9a-f-]{36}-`));
+    expect(await page.locator('#job-uri').inputValue()).toBe(uri);
+    return uri;
+  };
+
+  /** Clicks `button`, then waits for the job it started (a new id in the panel) to end; its id. */
+  const runJob = async (button: string): Promise<string> => {
+    const previous = (await page.locator('#job-id').textContent()) ?? '';
+    await page.locator(button).click();
+    await expect.poll(() => page.locator('#job-id').textContent()).not.toBe(previous);
+    const status = page.locator('#job-status');
+    await status.filter({ hasText: /SUCCEEDED|FAILED|CANCELLED/ }).waitFor({ timeout: JOB_TIMEOUT_MS });
+    const text = (await status.textContent()) ?? '';
+    expect(text, (await page.locator('#job-detail').textContent()) ?? '').toBe('SUCCEEDED 100%');
+    expect(
+      await page.locator('#job-progress').evaluate((bar) => (bar as unknown as { value: number }).value),
+    ).toBe(1);
+    return (await page.locator('#job-id').textContent()) ?? '';
+  };
+
+  const screenshot = async (name: string) => {
+    const path = join(SHOTS, `${name}.png`);
+    const png = await page.screenshot({ path, fullPage: true });
+    const stats = await pixelStats(page, png);
+    // A rendered page has text, borders and colours; a blank one is a single flat colour (deviation 0).
+    expect((await stat(path)).size, name).toBeGreaterThan(15_000);
+    expect(stats.stdDev, name).toBeGreaterThan(5);
+    expect(stats.colours, name).toBeGreaterThan(20);
+    return stats;
+  };
+
+  it('uploads, trains, promotes, predicts, downloads and charts, all from the page', async () => {
+    await page.goto(`${system.api}/`);
+    await expect.poll(() => page.locator('#serving').textContent()).toBe('no model serving');
+    await expect.poll(() => page.locator('#chart').textContent()).toContain('No monitored predictions yet');
+
+    const trainUri = await uploadThroughPage(trainFile);
+    expect(await system.s3.store.size(trainUri)).toBe((await stat(trainFile)).size);
+    await page.locator('#epochs').fill('3');
+    const trainJob = await runJob('#train-button');
+    await expect.poll(() => page.locator('#job-detail').textContent()).toBe('model version 1');
+    expect(trainJob).toMatch(/^[0-9a-f-]{36}$/);
+    // The first version serves at once: nothing served before it.
+    await expect.poll(() => page.locator('#serving').textContent()).toBe('serving v1');
+    const first = page.locator('#model-table tr[data-version="1"]');
+    expect(Number(await first.locator('td').nth(3).textContent())).toBeGreaterThan(0.5);
+
+    const predictUri = await uploadThroughPage(predictFile);
+    expect(predictUri).toMatch(/-incoming-products\.csv$/);
+    const predictJob = await runJob('#predict-button');
+
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.locator('#job-download').click(),
+    ]);
+    expect(download.suggestedFilename()).toBe(`predictions-${predictJob}.csv`);
+    const saved = join(SHOTS, download.suggestedFilename());
+    await download.saveAs(saved);
+    const lines = (await readFile(saved, 'utf8')).trim().split('\n');
+    expect(lines[0]).toBe('product_description,HUMAN_VERIFIED_Category,predicted_category,confidence');
+    expect(lines).toHaveLength(101);
+
+    // The prediction had verified labels: a monitoring point, drawn as one dot per series.
+    await expect.poll(() => page.locator('#chart circle.point-weighted_f1').count()).toBe(1);
+    await expect.poll(() => page.locator('#chart circle.point-min_f1').count()).toBe(1);
+    const dot = await page.locator('#chart circle.point-weighted_f1 title').textContent();
+    expect(dot).toMatch(/^F1 0\.\d{3}, v1, /);
+
+    // A second version waits for a manual promote (AUTO_PROMOTE=never): train it, promote it from the table.
+    await page.locator('#job-uri').fill(trainUri);
+    await page.locator('#epochs').fill('2');
+    await page.locator('#metric').selectOption('eval_f1_min');
+    await runJob('#train-button');
+    await expect.poll(() => page.locator('#job-detail').textContent()).toBe('model version 2');
+    const second = page.locator('#model-table tr[data-version="2"]');
+    await expect.poll(() => second.getAttribute('data-stage')).toBe('NONE');
+    await second.locator('button.promote').click();
+    await expect.poll(() => second.getAttribute('data-stage')).toBe('PRODUCTION');
+    await expect.poll(() => first.getAttribute('data-stage')).toBe('ARCHIVED');
+    await expect.poll(() => page.locator('#serving').textContent()).toBe('serving v2');
+    expect(await second.locator('button.promote').count()).toBe(0);
+    expect(await first.locator('button.promote').count()).toBe(1);
+    await expect.poll(() => page.locator('#jobs tbody tr').count()).toBe(3);
+
+    await screenshot('console');
+    expect(browser.foreignRequests).toEqual([]);
+  });
+
+  it('serves the API docs from the gateway alone, and shows bull-board', async () => {
+    await page.goto(`${system.api}/docs`);
+    await page.locator('.swagger-ui .info .title').filter({ hasText: 'shelfwise' }).waitFor();
+    await page.locator('.opblock-summary-path', { hasText: '/v1/uploads' }).first().waitFor();
+    await screenshot('api-docs');
+    expect(browser.foreignRequests).toEqual([]);
+
+    await page.goto(`${system.api}/admin/queues`);
+    for (const queue of ['inference', 'training', 'online-predict']) {
+      await page.getByText(queue, { exact: true }).first().waitFor();
+    }
+    await page.getByText('Loading...').waitFor({ state: 'detached' });
+    await screenshot('bull-board');
+    // bull-board's page asks Google Fonts for a typeface (refused here; it falls back to system fonts).
+    for (const url of browser.foreignRequests) expect(url).toMatch(/^https:\/\/fonts\.googleapis\.com\//);
+  });
+});

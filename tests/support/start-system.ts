@@ -1,0 +1,58 @@
+import {
+  createTestDatabase,
+  createTestS3,
+  type TestDatabase,
+  type TestS3,
+  uniquePrefix,
+} from '@shelfwise/test-kit';
+import { type AppProcess, freePort, getJson, pollUntil, startApp } from './app-process';
+
+/** The whole system as users run it: real gateway and worker processes over MySQL, Redis and S3. */
+export interface RunningSystem {
+  api: string;
+  database: TestDatabase;
+  s3: TestS3;
+  apps: AppProcess[];
+  stop(): Promise<void>;
+}
+
+/** Starts a gateway and a worker on a database, buckets and queue prefix of their own; ready when it answers. */
+export async function startSystem(
+  label: string,
+  extraEnv: Record<string, string> = {},
+): Promise<RunningSystem> {
+  const database = await createTestDatabase(label);
+  const s3 = await createTestS3();
+  const port = await freePort();
+  const env = {
+    DATABASE_URL: database.url,
+    S3_ENDPOINT: s3.settings.endpoint,
+    S3_BUCKET_DATASET: s3.buckets.dataset,
+    S3_BUCKET_INFERENCE: s3.buckets.inference,
+    S3_BUCKET_MODELS: s3.buckets.models,
+    QUEUE_PREFIX: uniquePrefix(label),
+    MODEL_POLL_MS: '200',
+    LOG_LEVEL: 'warn',
+    ...extraEnv,
+  };
+  const apps = [
+    startApp('gateway', { ...env, PORT: String(port) }),
+    startApp('worker', { ...env, WORKER_PORT: String(await freePort()) }),
+  ];
+  const api = `http://127.0.0.1:${port}`;
+  const stop = async () => {
+    await Promise.all(apps.map((app) => app.stop('SIGTERM')));
+    await database.drop();
+  };
+  try {
+    await pollUntil(
+      () => getJson(`${api}/readyz`),
+      (r) => r.status === 200,
+    );
+  } catch (error) {
+    const output = apps.map((app) => app.output()).join('\n');
+    await stop();
+    throw new Error(`the system did not become ready: ${error}\n${output}`);
+  }
+  return { api, database, s3, apps, stop };
+}
