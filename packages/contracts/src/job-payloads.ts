@@ -1,0 +1,56 @@
+import type { z } from 'zod';
+import { predictCsvRequest, trainCsvRequest, trainFeedbackRequest } from './http';
+import { JOBS, type JobName, type JobPayload } from './job-catalog';
+
+type PredictCsvRequest = z.infer<typeof predictCsvRequest>;
+type TrainCsvRequest = z.infer<typeof trainCsvRequest>;
+type TrainFeedbackRequest = z.infer<typeof trainFeedbackRequest>;
+
+/** A prefix names a folder: without the slash, `feedback` would also match `feedback-old/`. */
+export const asPrefix = (uri: string): string => (uri.endsWith('/') ? uri : `${uri}/`);
+
+export const predictCsvPayload = (request: PredictCsvRequest, jobId: string): JobPayload<'predict-csv'> => ({
+  v: 1,
+  jobId,
+  inputUri: request.input_file_s3,
+});
+
+export const trainCsvPayload = (request: TrainCsvRequest, jobId: string): JobPayload<'train'> => ({
+  v: 1,
+  jobId,
+  sourceUri: request.train_file_s3,
+  epochs: request.epoch_num,
+  bestModelMetric: request.best_model_metric,
+});
+
+export const trainFeedbackPayload = (request: TrainFeedbackRequest, jobId: string): JobPayload<'train'> => ({
+  v: 1,
+  jobId,
+  sourceUri: asPrefix(request.train_dir_s3),
+  epochs: request.epoch_num,
+  bestModelMetric: request.best_model_metric,
+});
+
+/** The job row types, as stored in MySQL (the db package owns the enum; this is its wire form). */
+export type RecordedJobType = 'PREDICT_CSV' | 'TRAIN_CSV' | 'TRAIN_FEEDBACK' | 'RETRAIN_SCHEDULED';
+
+export type QueuedJob = { [N in JobName]: { name: N; payload: JobPayload<N> } }[JobName];
+
+/**
+ * Rebuilds the queue job of a job row from its stored `input`: the gateway stores the validated request,
+ * the retrain schedule stores the payload itself. Both sides build payloads with the functions above, so a
+ * job enqueued again (Redis lost it) carries exactly what the first enqueue carried. Throws (zod) when
+ * the stored input no longer parses: such a row can never run.
+ */
+export function queuedJobOf(type: RecordedJobType, input: unknown, jobId: string): QueuedJob {
+  switch (type) {
+    case 'PREDICT_CSV':
+      return { name: 'predict-csv', payload: predictCsvPayload(predictCsvRequest.parse(input), jobId) };
+    case 'TRAIN_CSV':
+      return { name: 'train', payload: trainCsvPayload(trainCsvRequest.parse(input), jobId) };
+    case 'TRAIN_FEEDBACK':
+      return { name: 'train', payload: trainFeedbackPayload(trainFeedbackRequest.parse(input), jobId) };
+    case 'RETRAIN_SCHEDULED':
+      return { name: 'train', payload: JOBS.train.payload.parse({ ...(input as object), jobId }) };
+  }
+}

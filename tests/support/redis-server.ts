@@ -1,0 +1,59 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { freePort } from './app-process';
+
+export interface RedisServer {
+  url: string;
+  /** Kills the server (SIGKILL: nothing is saved, and it keeps nothing on disk anyway). */
+  kill(): Promise<void>;
+  /** Starts it again on the same port, empty. */
+  start(): Promise<void>;
+}
+
+/**
+ * A redis-server of the test's own, on a free port, keeping nothing on disk: killing and restarting it
+ * is Redis losing its data. The shared Redis on 6379 is never touched (other test files use it).
+ */
+export async function startRedisServer(): Promise<RedisServer> {
+  const port = await freePort();
+  let child: ChildProcess | undefined;
+  const start = async () => {
+    const server = spawn(
+      'redis-server',
+      [
+        '--port',
+        String(port),
+        '--bind',
+        '127.0.0.1',
+        '--save',
+        '',
+        '--appendonly',
+        'no',
+        '--daemonize',
+        'no',
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    child = server;
+    let output = '';
+    await new Promise<void>((resolve, reject) => {
+      server.stdout?.on('data', (chunk) => {
+        output += chunk;
+        if (output.includes('Ready to accept connections')) resolve();
+      });
+      server.once('exit', (code) => reject(new Error(`redis-server exited with ${code}: ${output}`)));
+    });
+  };
+  await start();
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    async kill() {
+      const server = child;
+      if (!server || server.exitCode !== null || server.signalCode !== null) return;
+      const exited = once(server, 'exit');
+      server.kill('SIGKILL');
+      await exited;
+    },
+    start,
+  };
+}
