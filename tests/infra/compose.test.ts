@@ -29,7 +29,7 @@ const APPS = ['gateway', 'worker', 'worker-gpu', 'migrate'];
 describe('docker-compose.yml', () => {
   it('is valid against the Compose specification schema', () => {
     const ajv = new Ajv2019({ strict: false, allErrors: true, validateFormats: false });
-    const validate = ajv.compile(asAjvSchema(composeSchema));
+    const validate = ajv.compile(asAjvSchema(composeSchema) as object);
     const raw = parse(readFileSync(`${ROOT}docker-compose.yml`, 'utf8'), { merge: true });
     // The top-level `name` is newer than this schema copy; everything else must match it.
     delete (raw as { name?: string }).name;

@@ -1,6 +1,7 @@
-import { type Db, JobRepository } from '@shelfwise/db';
+import { type Db, JobRepository, MonitoringRepository } from '@shelfwise/db';
 import { healthRoutes, type Readiness } from '@shelfwise/lifecycle';
 import type { Logger } from '@shelfwise/logger';
+import { metricsRoute } from '@shelfwise/metrics';
 import type { JobProducer } from '@shelfwise/queue';
 import type { ObjectStore } from '@shelfwise/storage';
 import type { QueueEvents } from 'bullmq';
@@ -8,19 +9,31 @@ import express, { type Express } from 'express';
 import { NotFoundError } from './errors/not-found-error';
 import { errorHandler } from './http/error-handler';
 import { jsonBody } from './http/json-body';
+import { requestMetrics } from './http/request-metrics';
 import { JobCanceller } from './jobs/job-canceller';
 import { JobSubmitter } from './jobs/job-submitter';
+import { createGatewayMetrics, type GatewayMetricsOptions } from './metrics/create-gateway-metrics';
 import { ModelRegistry } from './models/model-registry';
+import { openApiDocument } from './openapi/openapi-document';
+import { API_INFO, OPERATIONS } from './openapi/operations';
 import { OnlinePredictor } from './predict/online-predictor';
 import { ADMIN_QUEUES_PATH, adminRoutes } from './routes/admin-routes';
+import { consoleRoutes } from './routes/console-routes';
+import { docsRoutes } from './routes/docs-routes';
 import { jobRoutes } from './routes/job-routes';
 import { modelRoutes } from './routes/model-routes';
+import { monitoringRoutes } from './routes/monitoring-routes';
+import { outputRoutes } from './routes/output-routes';
 import { predictRoutes } from './routes/predict-routes';
 import { submitRoutes } from './routes/submit-routes';
+import { uploadRoutes } from './routes/upload-routes';
+import { CsvUploader } from './uploads/csv-uploader';
 
 export interface GatewayDependencies {
   readiness(): Promise<Readiness>;
   logger: Logger;
+  /** The process's metrics registry (served at `/metrics`) and the alert threshold it exports. */
+  metrics: GatewayMetricsOptions;
   db: Db;
   store: ObjectStore;
   producer: JobProducer;
@@ -29,6 +42,10 @@ export interface GatewayDependencies {
   predictTimeoutMs: number;
   /** How long a submit waits for Redis to take the job before answering 503 (default 5 s). */
   enqueueTimeoutMs?: number;
+  /** Where `POST /v1/uploads` stores files: the dataset bucket. */
+  datasetBucket: string;
+  /** The largest upload accepted (default 200 MB). */
+  maxUploadBytes?: number;
 }
 
 /** The HTTP surface. Dependencies come in as parameters, so tests build it against real services. */
@@ -40,6 +57,9 @@ export function createApp(deps: GatewayDependencies): Express {
   });
   const app = express();
   app.disable('x-powered-by');
+  // First, so every request is timed, whatever answers it.
+  app.use(requestMetrics(createGatewayMetrics(deps.metrics, producer.allQueues(), deps.db)));
+  app.use(metricsRoute(deps.metrics.registry));
   app.use(healthRoutes(deps.readiness));
   app.use(ADMIN_QUEUES_PATH, adminRoutes(producer.allQueues()));
   app.use('/v1', jsonBody('1mb'));
@@ -47,6 +67,15 @@ export function createApp(deps: GatewayDependencies): Express {
   app.use(jobRoutes(jobs, new JobCanceller(jobs, producer, logger)));
   app.use(modelRoutes(new ModelRegistry(deps.db)));
   app.use(predictRoutes(new OnlinePredictor(producer, deps.onlineEvents, deps.predictTimeoutMs, logger)));
+  app.use(docsRoutes(openApiDocument(OPERATIONS, API_INFO)));
+  const uploader = new CsvUploader(deps.store, logger, {
+    bucket: deps.datasetBucket,
+    maxBytes: deps.maxUploadBytes ?? 200 * 1024 * 1024,
+  });
+  app.use(uploadRoutes(uploader));
+  app.use(outputRoutes(jobs, deps.store, logger));
+  app.use(monitoringRoutes(new MonitoringRepository(deps.db)));
+  app.use(consoleRoutes());
   app.use((req) => {
     throw new NotFoundError(`no route for ${req.method} ${req.path}`);
   });

@@ -4,6 +4,7 @@ import { QUEUES } from '@shelfwise/contracts';
 import { createInfrastructure, createRedis } from '@shelfwise/infrastructure';
 import { onShutdown } from '@shelfwise/lifecycle';
 import { createLogger } from '@shelfwise/logger';
+import { Registry } from '@shelfwise/metrics';
 import { JobProducer } from '@shelfwise/queue';
 import { QueueEvents } from 'bullmq';
 import { createApp } from './create-app';
@@ -34,11 +35,14 @@ for (const queue of producer.allQueues()) queue.on('error', quiet);
 const server = createApp({
   readiness: infrastructure.readiness,
   logger,
+  // One registry for the process, served at GET /metrics.
+  metrics: { registry: new Registry(), minF1AlertThreshold: config.monitoring.minF1AlertThreshold },
   db: infrastructure.db,
   store: infrastructure.store,
   producer,
   onlineEvents,
   predictTimeoutMs: config.jobs.predictTimeoutMs,
+  datasetBucket: config.s3.buckets.dataset,
 }).listen(config.gateway.port);
 
 // Installed before anything can answer, so a SIGTERM at any moment takes the graceful path.

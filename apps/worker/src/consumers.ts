@@ -1,16 +1,20 @@
 import { QUEUES, type QueueRole } from '@shelfwise/contracts';
 import type { Logger } from '@shelfwise/logger';
-import { Worker } from 'bullmq';
+import { type Job, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { JobRunner } from './job-runner';
 
 export interface ConsumerOptions {
   roles: QueueRole[];
   concurrency: Record<QueueRole, number>;
   connection: Redis;
   prefix: string;
-  runner: JobRunner;
+  /** The JobRunner, or the MySQL outage guard around it (it needs the lock token). */
+  runner: { process(job: Job, token?: string): Promise<unknown> };
   logger: Logger;
+  /** BullMQ lock duration; undefined: 30 s, training 120 s. Short in tests so a killed worker's job moves soon. */
+  lockMs?: number | undefined;
+  /** How often stalled jobs are looked for (BullMQ's default: 30 s). */
+  stalledIntervalMs?: number | undefined;
 }
 
 /** One BullMQ Worker per served queue role. Stalled jobs (a worker that died) are taken over by BullMQ. */
@@ -21,7 +25,8 @@ export function startConsumers(options: ConsumerOptions): Worker[] {
       prefix: options.prefix,
       concurrency: options.concurrency[role],
       // Training holds the event loop in slices; a longer lock keeps a busy worker's job from looking stalled.
-      lockDuration: role === 'training' ? 120_000 : 30_000,
+      lockDuration: options.lockMs ?? (role === 'training' ? 120_000 : 30_000),
+      stalledInterval: options.stalledIntervalMs ?? 30_000,
       maxStalledCount: 2,
     });
     // Failures are recorded on the job row by the runner; these events only make them visible in logs.

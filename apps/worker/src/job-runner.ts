@@ -1,6 +1,7 @@
 import { JOBS, type JobName } from '@shelfwise/contracts';
 import type { JobRepository } from '@shelfwise/db';
 import type { Logger } from '@shelfwise/logger';
+import type { JobOutcomeLabel, WorkerMetrics } from '@shelfwise/metrics';
 import { type Job, UnrecoverableError } from 'bullmq';
 import { describeFailure } from './errors/describe-failure';
 import { JobCancelledError } from './errors/job-cancelled-error';
@@ -13,10 +14,21 @@ import type { HandlerEntry } from './job-handlers';
  */
 export class JobRunner {
   constructor(
-    private readonly deps: { handlers: Map<JobName, HandlerEntry>; jobs: JobRepository; logger: Logger },
+    private readonly deps: {
+      handlers: Map<JobName, HandlerEntry>;
+      jobs: JobRepository;
+      logger: Logger;
+      /** Jobs by type and outcome, and their durations, for /metrics. */
+      metrics: Pick<WorkerMetrics, 'jobFinished'>;
+    },
   ) {}
 
+  private measured(job: Job, started: number, outcome: JobOutcomeLabel): void {
+    this.deps.metrics.jobFinished(job.name, outcome, (performance.now() - started) / 1_000);
+  }
+
   process = async (job: Job): Promise<unknown> => {
+    const started = performance.now();
     const entry = this.deps.handlers.get(job.name as JobName);
     if (!entry) throw new UnrecoverableError(`no handler for job "${job.name}"`);
     const parsed = JOBS[entry.name].payload.safeParse(job.data);
@@ -25,14 +37,18 @@ export class JobRunner {
       if (entry.handler.kind === 'recorded' && job.id) {
         await this.deps.jobs.markFailed(job.id, { code: 'INVALID_REQUEST', message });
       }
+      this.measured(job, started, 'failed');
       throw new UnrecoverableError(message);
     }
     // The union of handler and payload is checked per job name by the catalog schema above.
     const payload = parsed.data as never;
     if (entry.handler.kind === 'direct') {
       try {
-        return await entry.handler.run(payload);
+        const result = await entry.handler.run(payload);
+        this.measured(job, started, 'succeeded');
+        return result;
       } catch (error) {
+        this.measured(job, started, 'failed');
         const failure = describeFailure(error);
         throw failure.permanent ? new UnrecoverableError(failure.message) : error;
       }
@@ -53,11 +69,12 @@ export class JobRunner {
     const attempt = job.attemptsMade + 1;
     const logger = this.deps.logger.child({ jobId: id, queue: job.queueName, job: job.name, attempt });
     const { jobs } = this.deps;
+    const started = performance.now();
     if (!(await jobs.markRunning(id, attempt))) {
       logger.info('job is cancelled or already finished; skipping');
+      this.measured(job, started, 'skipped');
       return null;
     }
-    const started = performance.now();
     logger.info('job started');
     try {
       const outcome = await run(payload, {
@@ -74,7 +91,9 @@ export class JobRunner {
           if ((await jobs.findById(id))?.status === 'CANCELLED') throw new JobCancelledError(id);
         },
         useModelVersion: async (modelVersionId: number, version: number) => {
-          logger.info({ modelVersion: version }, 'using model version');
+          // Bound once known: every later line of this job names the model version too.
+          logger.setBindings({ modelVersion: version });
+          logger.info('using model version');
           await jobs.recordModelVersion(id, modelVersionId);
         },
       } as never);
@@ -84,10 +103,12 @@ export class JobRunner {
         modelVersionId: outcome.modelVersionId,
       });
       logger.info({ durationMs: Math.round(performance.now() - started) }, 'job succeeded');
+      this.measured(job, started, 'succeeded');
       return outcome.result;
     } catch (error) {
       if (error instanceof JobCancelledError) {
         logger.info('job cancelled while running; outputs discarded');
+        this.measured(job, started, 'cancelled');
         return null;
       }
       const failure = describeFailure(error);
@@ -95,10 +116,12 @@ export class JobRunner {
       if (failure.permanent || lastAttempt) {
         await jobs.markFailed(id, failure);
         logger.warn({ code: failure.code, reason: failure.message }, 'job failed');
+        this.measured(job, started, 'failed');
         throw failure.permanent ? new UnrecoverableError(failure.message) : error;
       }
       await jobs.markRetrying(id, failure);
       logger.warn({ code: failure.code, reason: failure.message }, 'job failed; will retry');
+      this.measured(job, started, 'retrying');
       throw error;
     }
   }

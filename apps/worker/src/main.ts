@@ -10,14 +10,17 @@ import {
 import { createInfrastructure, createRedis } from '@shelfwise/infrastructure';
 import { healthRoutes, onShutdown } from '@shelfwise/lifecycle';
 import { createLogger } from '@shelfwise/logger';
+import { metricsRoute, Registry, WorkerMetrics } from '@shelfwise/metrics';
 import { JobProducer } from '@shelfwise/queue';
 import express from 'express';
 import { startConsumers } from './consumers';
+import { DatabaseOutageGuard } from './database-outage-guard';
 import { predictCsvHandler } from './inference/predict-csv-handler';
 import { handlerTable } from './job-handlers';
 import { JobRunner } from './job-runner';
 import { ModelServer } from './model/model-server';
 import { predictOnlineHandler } from './online/predict-online-handler';
+import { Reconciler } from './reconciler';
 import { createTracking } from './tracking/create-tracking';
 import { retrainCheckHandler } from './training/retrain-check-handler';
 import { scheduleRetraining } from './training/schedule-retraining';
@@ -39,11 +42,14 @@ const modelVersions = new ModelVersionRepository(db);
 const feedback = new FeedbackRepository(db);
 const tracking = createTracking({ config: config.mlflow, db, store, logger });
 
+// One registry for the process, served at GET /metrics on WORKER_PORT.
+const metrics = new WorkerMetrics(new Registry());
 const models = new ModelServer({
   models: modelVersions,
   store,
   load: (model) => loadModel({ ...model, device: config.inference.device }),
   logger,
+  metrics,
 });
 const handlers = handlerTable(
   [
@@ -90,18 +96,34 @@ const handlers = handlerTable(
 );
 
 // Workers take no traffic; this port only serves probes (and metrics).
-const server = express().use(healthRoutes(infrastructure.readiness)).listen(config.worker.port);
+const server = express()
+  .use(healthRoutes(infrastructure.readiness))
+  .use(metricsRoute(metrics.registry))
+  .listen(config.worker.port);
+// A MySQL outage pauses the consumers and puts the job back instead of failing it (attempt not counted).
+const guard = new DatabaseOutageGuard(new JobRunner({ handlers, jobs, logger, metrics }), {
+  probe: () => db.$queryRaw`SELECT 1`,
+  retryMs: config.worker.databaseRetryMs,
+  logger,
+});
 const consumers = startConsumers({
   roles: config.worker.queues,
   concurrency: config.worker.concurrency,
   connection,
   prefix: config.queuePrefix,
-  runner: new JobRunner({ handlers, jobs, logger }),
+  runner: guard,
   logger,
+  lockMs: config.worker.lockMs,
+  stalledIntervalMs: config.worker.stalledIntervalMs,
 });
+guard.watch(consumers);
+// Re-enqueues the jobs MySQL still owes an outcome whenever Redis may have lost them.
+const reconciler = new Reconciler({ jobs, producer, logger, ...config.worker.reconcile });
 
 onShutdown(
   async () => {
+    guard.stop();
+    await reconciler.stop();
     // close() waits for running jobs and takes no new ones; the grace timer bounds it.
     await Promise.all(consumers.map((consumer) => consumer.close()));
     // After the consumers: jobs finishing during shutdown still record their entries (sent later).
@@ -121,6 +143,7 @@ await models
   .start(config.inference.modelPollMs)
   .catch((error: unknown) => logger.warn({ err: error }, 'could not load the serving model yet'));
 tracking.dispatcher?.start();
+reconciler.start(connection);
 if (config.worker.queues.includes('training')) {
   await scheduleRetraining(producer, config.training.retrainCron, logger);
 }

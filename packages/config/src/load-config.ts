@@ -30,12 +30,19 @@ export interface Config {
     outbox: { intervalMs: number; batchSize: number; maxAttempts: number; maxBackoffMs: number };
   };
   shutdownGraceMs: number;
+  monitoring: { minF1AlertThreshold: number };
   jobs: { attempts: number; backoffMs: number; predictTimeoutMs: number };
   inference: { device: 'cpu' | 'cuda'; batchSize: number; modelPollMs: number };
   worker: {
     port: number;
     queues: ('inference' | 'online' | 'training')[];
     concurrency: { inference: number; online: number; training: number };
+    /** BullMQ lock duration; undefined: per-role defaults (30 s, training 120 s). */
+    lockMs: number | undefined;
+    stalledIntervalMs: number;
+    reconcile: { intervalMs: number; minAgeMs: number };
+    /** How often a worker paused by a MySQL outage checks whether MySQL is back. */
+    databaseRetryMs: number;
   };
   training: {
     autoPromote: 'better-or-equal' | 'always' | 'never';
@@ -71,6 +78,10 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
         online: env.WORKER_CONCURRENCY_ONLINE,
         training: env.WORKER_CONCURRENCY_TRAINING,
       },
+      lockMs: env.WORKER_LOCK_MS,
+      stalledIntervalMs: env.WORKER_STALLED_INTERVAL_MS,
+      reconcile: { intervalMs: env.RECONCILE_INTERVAL_MS, minAgeMs: env.RECONCILE_MIN_AGE_MS },
+      databaseRetryMs: env.DATABASE_RETRY_MS,
     },
     databaseUrl: env.DATABASE_URL,
     redisUrl: env.REDIS_URL,
@@ -108,6 +119,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       },
     },
     shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
+    monitoring: { minF1AlertThreshold: env.MIN_F1_ALERT_THRESHOLD },
     jobs: {
       attempts: env.JOB_ATTEMPTS,
       backoffMs: env.JOB_BACKOFF_MS,

@@ -50,6 +50,8 @@ export const envSchema = z.object({
   MLFLOW_OUTBOX_BATCH_SIZE: z.coerce.number().int().min(1).max(1_000).default(20),
   MLFLOW_OUTBOX_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(1_000).default(20),
   MLFLOW_OUTBOX_MAX_BACKOFF_MS: z.coerce.number().int().min(10).default(600_000),
+  // Exported by the gateway as a gauge: Grafana's alert fires while the serving model's monitored min F1 is below it.
+  MIN_F1_ALERT_THRESHOLD: z.coerce.number().min(0).max(1).default(0.7),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(30_000),
   // Which queue roles this worker process serves: the same image runs as inference, training, or both.
   WORKER_QUEUES: z
@@ -60,6 +62,17 @@ export const envSchema = z.object({
   WORKER_CONCURRENCY_INFERENCE: z.coerce.number().int().min(1).max(64).default(1),
   WORKER_CONCURRENCY_ONLINE: z.coerce.number().int().min(1).max(256).default(8),
   WORKER_CONCURRENCY_TRAINING: z.coerce.number().int().min(1).max(8).default(1),
+  // BullMQ's job lock: a worker that dies leaves its job locked this long before another one takes it over.
+  // Unset: 30 s, and 120 s for training (it holds the event loop in slices, so renewals can come late).
+  WORKER_LOCK_MS: z.coerce.number().int().min(1_000).optional(),
+  // How often each worker looks for stalled jobs (expired locks: their worker died).
+  WORKER_STALLED_INTERVAL_MS: z.coerce.number().int().min(100).default(30_000),
+  // The reconciler enqueues again the jobs MySQL still shows QUEUED or RUNNING that Redis lost.
+  RECONCILE_INTERVAL_MS: z.coerce.number().int().min(100).default(60_000),
+  // Younger rows are the gateway's to enqueue (its enqueue deadline is 5 s); older ones the reconciler's.
+  RECONCILE_MIN_AGE_MS: z.coerce.number().int().min(0).default(10_000),
+  // While MySQL is unreachable a worker pauses its consumers and checks this often whether it is back.
+  DATABASE_RETRY_MS: z.coerce.number().int().min(100).default(2_000),
   INFERENCE_DEVICE: z.enum(['cpu', 'cuda']).default('cpu'),
   INFERENCE_BATCH_SIZE: z.coerce.number().int().min(1).max(65_536).default(1024),
   // How often a worker asks MySQL which model version serves (hot swap without restart).

@@ -1,6 +1,8 @@
 export { type BestModelMetric, bestModelMetricSchema } from './best-model-metric';
 export { ERROR_CODES, type ErrorCode } from './error-codes';
 export * from './http';
+export * from './http-queries';
+export * from './http-responses';
 export {
   JOB_NAMES,
   JOBS,
@@ -10,4 +12,13 @@ export {
   jobsOn,
   queueOf,
 } from './job-catalog';
+export {
+  asPrefix,
+  predictCsvPayload,
+  type QueuedJob,
+  queuedJobOf,
+  type RecordedJobType,
+  trainCsvPayload,
+  trainFeedbackPayload,
+} from './job-payloads';
 export { QUEUE_ROLES, QUEUES, type QueueName, type QueueRole } from './queues';

@@ -7,7 +7,13 @@ export { MigrationError } from './migration-error';
 export { FeedbackRepository } from './repositories/feedback-repository';
 export { type JobListQuery, type JobPage, JobRepository, type NewJob } from './repositories/job-repository';
 export { ModelVersionRepository, type NewModelVersion } from './repositories/model-version-repository';
-export { MonitoringRepository, type NewMonitoringMetric } from './repositories/monitoring-repository';
+export {
+  type LatestMonitoring,
+  type MonitoringPoint,
+  type MonitoringPointQuery,
+  MonitoringRepository,
+  type NewMonitoringMetric,
+} from './repositories/monitoring-repository';
 export {
   type FailedAttempt,
   type NewTrackingEntry,

@@ -1,7 +1,9 @@
 import type { Readable } from 'node:stream';
 import { TextDecoder } from 'node:util';
+import { clipText } from './clip-text';
 import { CsvFormatError } from './csv-format-error';
 import { CsvParser } from './csv-parser';
+import { incompleteUtf8Tail, invalidUtf8Offset } from './utf8-scan';
 
 export interface CsvReadOptions {
   /** Columns that must be in the header; their absence fails before any row is read. */
@@ -19,7 +21,8 @@ export type CsvRow = Record<string, string>;
 /**
  * Streams a CSV as batches of rows (arrays in header order), bounded memory. The header is checked and
  * handed to `onHeader` first: duplicated or missing required columns fail naming them. Handles a UTF-8
- * BOM, CRLF and quoted newlines; invalid UTF-8 and rows with the wrong number of fields fail naming the row.
+ * BOM, CRLF and quoted newlines; invalid UTF-8, NUL bytes and rows with the wrong number of fields fail
+ * naming the row.
  */
 export async function* readCsvBatches(
   input: Readable,
@@ -53,11 +56,27 @@ export async function* readCsvBatches(
     }
     return batch;
   };
+  let previous: Buffer | undefined;
   try {
     for await (const chunk of input) {
       // Streams of text (tests, generated input) need no decoding; S3 gives bytes.
-      const text =
-        typeof chunk === 'string' ? chunk : decode(decoder, chunk as Buffer, parser.rows + 1, true);
+      let text: string;
+      if (typeof chunk === 'string') text = chunk;
+      else {
+        try {
+          text = decoder.decode(chunk as Buffer, { stream: true });
+        } catch {
+          throw invalidUtf8(parser, rows, previous, chunk as Buffer);
+        }
+        previous = chunk as Buffer;
+      }
+      // NUL is no text: a binary file, or UTF-16 read as UTF-8. Checked per chunk (one native scan).
+      const nul = text.indexOf('\0');
+      if (nul !== -1) {
+        parser.push(text.slice(0, nul), rows);
+        const row = parser.rows + 1;
+        throw new CsvFormatError(`CSV row ${row}: a NUL byte (a binary file, or UTF-16 text?)`, row);
+      }
       parser.push(text, rows);
       const batch = check();
       if (batch.length > 0) yield batch;
@@ -91,6 +110,24 @@ export async function* readCsv(
   }
 }
 
+/**
+ * The decoder refused a chunk: find the bad byte, parse the text before it (completing the rows it ends),
+ * and name the row it is in. A problem in that text is earlier in the file, so its error wins.
+ */
+function invalidUtf8(
+  parser: CsvParser,
+  out: string[][],
+  previous: Buffer | undefined,
+  chunk: Buffer,
+): CsvFormatError {
+  // The decoder held back the incomplete sequence that ended the previous chunk: it belongs to this one.
+  const bytes = Buffer.concat([previous ? incompleteUtf8Tail(previous) : new Uint8Array(0), chunk]);
+  const offset = invalidUtf8Offset(bytes);
+  if (offset > 0) parser.push(bytes.subarray(0, offset).toString('utf8'), out);
+  const row = parser.rows + 1;
+  return new CsvFormatError(`CSV row ${row}: the file is not valid UTF-8`, row);
+}
+
 function decode(decoder: TextDecoder, chunk: Buffer | undefined, row: number, stream: boolean): string {
   try {
     return decoder.decode(chunk, { stream });
@@ -104,13 +141,13 @@ function checkHeader(header: string[], required: readonly string[]): string[] {
   const seen = new Set<string>();
   for (const name of columns) {
     if (seen.has(name))
-      throw new CsvFormatError(`column "${name}" appears more than once in the header`, 0, name);
+      throw new CsvFormatError(`column "${clipText(name)}" appears more than once in the header`, 0, name);
     seen.add(name);
   }
   const missing = required.filter((name) => !seen.has(name));
   if (missing.length > 0) {
     throw new CsvFormatError(
-      `missing required column${missing.length > 1 ? 's' : ''} ${missing.map((m) => `"${m}"`).join(', ')} (header: ${columns.join(', ')})`,
+      `missing required column${missing.length > 1 ? 's' : ''} ${missing.map((m) => `"${m}"`).join(', ')} (header: ${clipText(columns.join(', '), 200)})`,
       0,
       missing[0],
     );

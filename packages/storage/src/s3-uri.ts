@@ -18,6 +18,10 @@ export function parseS3Uri(uri: string): S3Location {
     throw new S3UriError(uri, 'the key must not contain "." or ".." segments');
   }
   if (key.length > 1024) throw new S3UriError(uri, 'the key is longer than 1024 characters');
+  // Control characters (NUL, newlines) are never part of a key we write; S3 clients choke on them.
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching them is the point.
+  if (/[\u0000-\u001f\u007f]/.test(key))
+    throw new S3UriError(uri, 'the key must not contain control characters');
   return { bucket, key };
 }
 

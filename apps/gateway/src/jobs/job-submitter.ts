@@ -1,10 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import type {
-  JobName,
-  JobPayload,
-  PredictCsvRequest,
-  TrainCsvRequest,
-  TrainFeedbackRequest,
+import {
+  asPrefix,
+  type JobName,
+  type JobPayload,
+  type PredictCsvRequest,
+  predictCsvPayload,
+  type TrainCsvRequest,
+  type TrainFeedbackRequest,
+  trainCsvPayload,
+  trainFeedbackPayload,
 } from '@shelfwise/contracts';
 import { isUniqueViolation, type Job, type JobRepository, type JobType, type Prisma } from '@shelfwise/db';
 import type { Logger } from '@shelfwise/logger';
@@ -38,9 +42,6 @@ export interface SubmitterOptions {
 
 const describe = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
-/** A prefix names a folder: without the slash, `feedback` would also match `feedback-old/`. */
-const asPrefix = (uri: string) => (uri.endsWith('/') ? uri : `${uri}/`);
-
 /**
  * Turns a validated request into a job: checks the S3 input, honours the idempotency key, writes the
  * row, THEN enqueues it under the row's id. A job the queue refused is marked FAILED, never left QUEUED.
@@ -62,7 +63,7 @@ export class JobSubmitter {
         request,
         source: { field: 'input_file_s3', uri: inputUri, kind: 'object' },
         job: 'predict-csv',
-        payload: (jobId) => ({ v: 1, jobId, inputUri }),
+        payload: (jobId) => predictCsvPayload(request, jobId),
       },
       key,
     );
@@ -76,13 +77,7 @@ export class JobSubmitter {
         request,
         source: { field: 'train_file_s3', uri: sourceUri, kind: 'object' },
         job: 'train',
-        payload: (jobId) => ({
-          v: 1,
-          jobId,
-          sourceUri,
-          epochs: request.epoch_num,
-          bestModelMetric: request.best_model_metric,
-        }),
+        payload: (jobId) => trainCsvPayload(request, jobId),
       },
       key,
     );
@@ -96,13 +91,8 @@ export class JobSubmitter {
         request,
         source: { field: 'train_dir_s3', uri: sourceUri, kind: 'prefix' },
         job: 'train',
-        payload: (jobId) => ({
-          v: 1,
-          jobId,
-          sourceUri,
-          epochs: request.epoch_num,
-          bestModelMetric: request.best_model_metric,
-        }),
+        // Shared with the worker's reconciler, which rebuilds the payload from the stored request.
+        payload: (jobId) => trainFeedbackPayload(request, jobId),
       },
       key,
     );

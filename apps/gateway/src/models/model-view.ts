@@ -1,19 +1,5 @@
+import type { ModelView } from '@shelfwise/contracts';
 import type { ModelVersion } from '@shelfwise/db';
-
-export interface ModelView {
-  version: number;
-  status: string;
-  stage: string;
-  artifact_uri: string;
-  dataset_uri: string;
-  dataset_hash: string;
-  labels: unknown;
-  metrics: unknown;
-  mlflow_run_id: string | null;
-  training_job_id: string | null;
-  created_at: string;
-  promoted_at: string | null;
-}
 
 /** A model version row as the API shows it. */
 export function toModelView(model: ModelVersion): ModelView {

@@ -1,10 +1,14 @@
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
+import { Registry } from '@shelfwise/metrics';
+import type { Express } from 'express';
 import { createApp, type GatewayDependencies } from '../create-app';
 import type { TestServices } from './test-services';
 
 export interface TestGateway {
   url: string;
+  /** The Express app itself, for tests that read its routes. */
+  app: Express;
   close(): Promise<void>;
 }
 
@@ -23,11 +27,13 @@ export async function startGateway(
   const app = createApp({
     readiness: async () => ({ ok: true, checks: {} }),
     logger: services.logger,
+    metrics: { registry: new Registry(), minF1AlertThreshold: 0.7 },
     db: services.database.db,
     store: services.s3.store,
     producer: services.producer,
     onlineEvents: services.onlineEvents,
     predictTimeoutMs: 5_000,
+    datasetBucket: services.s3.buckets.dataset,
     ...overrides,
   });
   const server = app.listen(0, '127.0.0.1');
@@ -35,6 +41,7 @@ export async function startGateway(
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
+    app,
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -1,5 +1,5 @@
 import type { ErrorCode } from '@shelfwise/contracts';
-import { CsvFormatError, ObjectNotFoundError, S3UriError } from '@shelfwise/storage';
+import { CsvFormatError, isStorageUnreachable, ObjectNotFoundError, S3UriError } from '@shelfwise/storage';
 import { JobInputError } from './job-input-error';
 import { NoModelError } from './no-model-error';
 
@@ -18,6 +18,14 @@ export function describeFailure(error: unknown): Failure {
   if (error instanceof NoModelError) return { code: 'NO_MODEL', message: error.message, permanent: true };
   if (error instanceof ObjectNotFoundError || error instanceof S3UriError) {
     return { code: 'NOT_FOUND', message: error.message, permanent: true };
+  }
+  if (isStorageUnreachable(error)) {
+    // Retried with backoff like any transient failure; if it is still down, the job says what was missing.
+    return {
+      code: 'UNAVAILABLE',
+      message: `object storage (S3) is unreachable: ${error.message}`,
+      permanent: false,
+    };
   }
   const message = error instanceof Error ? error.message : String(error);
   return { code: 'TRANSIENT', message, permanent: false };

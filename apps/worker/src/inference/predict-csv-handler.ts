@@ -1,7 +1,7 @@
 import { evaluate } from '@shelfwise/classifier';
 import type { JobPayload, JobResult } from '@shelfwise/contracts';
 import type { FeedbackRepository, MonitoringRepository } from '@shelfwise/db';
-import { type ObjectStore, readCsvBatches } from '@shelfwise/storage';
+import { clipText, type ObjectStore, readCsvBatches } from '@shelfwise/storage';
 import { JobInputError } from '../errors/job-input-error';
 import type { JobContext, JobOutcome } from '../job-context';
 import type { RecordedHandler } from '../job-handlers';
@@ -102,10 +102,15 @@ async function predictFile(
     const batches = readCsvBatches(input, { required: [TEXT_COLUMN] }, ({ columns }) => {
       textAt = columns.indexOf(TEXT_COLUMN);
       verifiedAt = columns.indexOf(VERIFIED_COLUMN);
-      output = new UploadSink([...columns, 'predicted_category', 'confidence'], (body) =>
-        deps.store.upload(outputUri, body, 'text/csv'),
+      // Predictions are opened in spreadsheets: cells that would start a formula are made text.
+      output = new UploadSink(
+        [...columns, 'predicted_category', 'confidence'],
+        (body) => deps.store.upload(outputUri, body, 'text/csv'),
+        { neutraliseFormulas: true },
       );
       if (verifiedAt >= 0) {
+        // The feedback copy keeps the raw text: it is training data, read only by our own CSV reader, and an
+        // apostrophe added here would become part of the text the next model learns from.
         feedback = new UploadSink([TEXT_COLUMN, VERIFIED_COLUMN], (body) =>
           deps.store.upload(feedbackUri, body, 'text/csv'),
         );
@@ -119,7 +124,7 @@ async function predictFile(
         const verified = verifiedAt >= 0 ? (fields[verifiedAt] as string).trim() : '';
         if (verified && !labelIndex.has(verified)) {
           unknownLabels = true;
-          problems.add(rows, `unknown ${VERIFIED_COLUMN} "${verified}"`);
+          problems.add(rows, `unknown ${VERIFIED_COLUMN} "${clipText(verified)}"`);
         }
         // After the first invalid row there is no point predicting; keep reading to name every bad row.
         if (problems.count === 0) pending.push(fields);
@@ -170,7 +175,8 @@ async function predictFile(
     await deps.monitoring.record(figures);
     await deps.tracking.recordMonitoring({ ...figures, modelVersion: lease.version });
   }
-  context.logger.info({ rows, labelledRows, modelVersion: lease.version, ...metrics }, 'predictions written');
+  // The job's logger already carries modelVersion (bound by useModelVersion).
+  context.logger.info({ rows, labelledRows, ...metrics }, 'predictions written');
   return {
     outputUri,
     modelVersionId: lease.modelVersionId,

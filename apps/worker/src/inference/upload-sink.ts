@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import { PassThrough, type Readable } from 'node:stream';
-import { formatCsv } from '@shelfwise/storage';
+import { type FormatCsvOptions, formatCsv } from '@shelfwise/storage';
 
 /**
  * CSV rows feeding a streaming upload, one write per batch. `abort` destroys the stream so the upload
@@ -10,15 +10,19 @@ export class UploadSink {
   private readonly body = new PassThrough();
   private readonly done: Promise<void>;
 
-  constructor(header: readonly string[], upload: (body: Readable) => Promise<void>) {
+  constructor(
+    header: readonly string[],
+    upload: (body: Readable) => Promise<void>,
+    private readonly format: FormatCsvOptions = {},
+  ) {
     this.done = upload(this.body);
     // Observed by finish(); this only stops an early rejection from being reported as unhandled.
     this.done.catch(() => {});
-    this.body.write(formatCsv([header]));
+    this.body.write(formatCsv([header], format));
   }
 
   async write(rows: readonly (readonly string[])[]): Promise<void> {
-    if (rows.length > 0 && !this.body.write(formatCsv(rows))) await once(this.body, 'drain');
+    if (rows.length > 0 && !this.body.write(formatCsv(rows, this.format))) await once(this.body, 'drain');
   }
 
   async finish(): Promise<void> {

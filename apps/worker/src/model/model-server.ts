@@ -1,8 +1,10 @@
 import type { ModelManifest, Predictor } from '@shelfwise/classifier';
 import type { ModelVersion, ModelVersionRepository } from '@shelfwise/db';
 import type { Logger } from '@shelfwise/logger';
+import type { WorkerMetrics } from '@shelfwise/metrics';
 import type { ObjectStore } from '@shelfwise/storage';
 import { NoModelError } from '../errors/no-model-error';
+import { CountingPredictor } from './counting-predictor';
 
 export type LoadPredictor = (model: { onnx: Uint8Array; manifest: ModelManifest }) => Promise<Predictor>;
 
@@ -36,6 +38,8 @@ export class ModelServer {
       store: ObjectStore;
       load: LoadPredictor;
       logger: Logger;
+      /** Rows predicted (per version), load time and serving version, for /metrics. */
+      metrics: Pick<WorkerMetrics, 'rowsPredicted' | 'modelLoaded'>;
     },
   ) {}
 
@@ -100,12 +104,17 @@ export class ModelServer {
       this.deps.store.downloadBytes(`${base}model.onnx`),
       this.deps.store.downloadBytes(`${base}manifest.json`),
     ]);
-    const predictor = await this.deps.load({
+    const loadedPredictor = await this.deps.load({
       onnx: new Uint8Array(onnx),
       manifest: JSON.parse(manifestBytes.toString('utf8')) as ModelManifest,
     });
+    const { metrics } = this.deps;
+    const predictor = new CountingPredictor(loadedPredictor, (rows) =>
+      metrics.rowsPredicted(rows, row.version),
+    );
     const previous = this.current;
     this.current = { row, predictor, leases: 0, retired: false };
+    metrics.modelLoaded(row.version, (performance.now() - started) / 1_000);
     this.deps.logger.info(
       {
         modelVersion: row.version,

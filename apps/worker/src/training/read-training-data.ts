@@ -62,6 +62,11 @@ export async function readTrainingData(store: ObjectStore, sourceUri: string): P
       byText.delete(text);
       byText.set(text, { text, label });
     }
+    if (!isPrefix && row === 0) {
+      // The one file the request named: say what is wrong with it, not "0 labels".
+      const problem = labelColumn ? 'has a header but no rows' : 'is empty (no header)';
+      throw new JobInputError('INVALID_CSV', `${file.uri} ${problem}`);
+    }
     if (!labelColumn) {
       skipped.push(file.uri);
       continue;
@@ -70,6 +75,13 @@ export async function readTrainingData(store: ObjectStore, sourceUri: string): P
     datasetHash.update(`${file.key}\0${fileHash.digest('hex')}\n`);
   }
   const examples = [...byText.values()];
+  if (examples.length === 0) {
+    const names =
+      skipped.slice(0, 5).join(', ') + (skipped.length > 5 ? ` and ${skipped.length - 5} more` : '');
+    const unlabelled =
+      skipped.length > 0 ? `; no label column (${LABEL_COLUMNS.join(' or ')}) in ${names}` : '';
+    throw new JobInputError('INVALID_CSV', `no labelled rows in ${sourceUri}${unlabelled}`);
+  }
   const labels = new Set(examples.map((e) => e.label));
   if (labels.size < 2) {
     throw new JobInputError(

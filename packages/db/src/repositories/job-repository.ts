@@ -24,6 +24,11 @@ export interface JobPage {
 }
 
 const ACTIVE: JobStatus[] = ['QUEUED', 'RUNNING'];
+// error_message is TEXT (64 KB): a longer reason would make the very write that ends the job fail, leaving
+// it RUNNING. Reasons quote user data (labels, headers), so cap them well below that.
+const MAX_REASON = 4_000;
+const clipReason = (message: string) =>
+  message.length > MAX_REASON ? `${message.slice(0, MAX_REASON)}… (cut)` : message;
 
 /** Every state change of a job row. Transitions out of a terminal state are refused (return false). */
 export class JobRepository {
@@ -78,7 +83,7 @@ export class JobRepository {
     return this.transition(id, ACTIVE, {
       status: 'QUEUED',
       errorCode: error.code,
-      errorMessage: error.message,
+      errorMessage: clipReason(error.message),
     });
   }
 
@@ -106,7 +111,7 @@ export class JobRepository {
     return this.transition(id, ACTIVE, {
       status: 'FAILED',
       errorCode: error.code,
-      errorMessage: error.message,
+      errorMessage: clipReason(error.message),
       finishedAt: new Date(),
     });
   }
@@ -119,7 +124,7 @@ export class JobRepository {
     return this.transition(id, ['QUEUED'], {
       status: 'FAILED',
       errorCode: 'ENQUEUE_FAILED',
-      errorMessage: message,
+      errorMessage: clipReason(message),
       idempotencyKey: null,
       finishedAt: new Date(),
     });

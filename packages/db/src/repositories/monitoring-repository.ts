@@ -13,6 +13,22 @@ export interface NewMonitoringMetric {
   latencyPerRowMs: number;
 }
 
+export interface MonitoringPointQuery {
+  since: Date;
+  version?: number | undefined;
+  limit: number;
+}
+
+export type MonitoringPoint = MonitoringMetric & { modelVersion: { version: number } };
+
+export interface LatestMonitoring {
+  version: number;
+  stage: string;
+  weightedF1: number;
+  minF1: number;
+  createdAt: Date;
+}
+
 /** Model quality over time, one point per inference job that carried verified labels. */
 export class MonitoringRepository {
   constructor(private readonly db: Db | Tx) {}
@@ -30,10 +46,51 @@ export class MonitoringRepository {
     return this.db.monitoringMetric.findUnique({ where: { jobId } });
   }
 
+  /**
+   * The latest point of each of the `limit` newest monitored model versions, with the version's stage:
+   * what the gateway exports as gauges on each scrape (bounded, so old versions do not grow the series).
+   */
+  async latestPerModelVersion(limit: number): Promise<LatestMonitoring[]> {
+    const versions = await this.db.modelVersion.findMany({
+      where: { monitoring: { some: {} } },
+      orderBy: { version: 'desc' },
+      take: limit,
+      select: {
+        version: true,
+        stage: true,
+        monitoring: {
+          orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+          take: 1,
+          select: { weightedF1: true, minF1: true, createdAt: true },
+        },
+      },
+    });
+    return versions.flatMap(({ version, stage, monitoring }) =>
+      monitoring.map((point) => ({ version, stage, ...point })),
+    );
+  }
+
   listSince(since: Date, modelVersionId?: number): Promise<MonitoringMetric[]> {
     return this.db.monitoringMetric.findMany({
       where: { createdAt: { gte: since }, modelVersionId },
       orderBy: { createdAt: 'asc' },
     });
+  }
+
+  /**
+   * The newest `limit` points since `since`, oldest first, each with its model version *number* (what
+   * users know a version by); `version` narrows to one version.
+   */
+  async listPoints(query: MonitoringPointQuery): Promise<MonitoringPoint[]> {
+    const newestFirst = await this.db.monitoringMetric.findMany({
+      where: {
+        createdAt: { gte: query.since },
+        ...(query.version === undefined ? {} : { modelVersion: { version: query.version } }),
+      },
+      include: { modelVersion: { select: { version: true } } },
+      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+      take: query.limit,
+    });
+    return newestFirst.reverse();
   }
 }
