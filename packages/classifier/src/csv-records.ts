@@ -1,31 +1,29 @@
 import type { Readable } from 'node:stream';
-import { CsvError, parse } from 'csv-parse';
-import { CsvFormatError } from './csv-format-error';
+import { CsvFormatError, readCsvBatches } from '@shelfwise/csv';
 
 export const TEXT_COLUMN = 'product_description';
 export const LABEL_COLUMN = 'Category';
 export const HUMAN_LABEL_COLUMN = 'HUMAN_VERIFIED_Category';
 
-export interface CsvRecord {
-  readonly values: string[];
-  /** 0 for the header, then 1-based data rows. */
-  readonly row: number;
-}
-
-/** Streams the records of a CSV, the header first; malformed CSV becomes a CsvFormatError naming the row. */
-export async function* csvRecords(input: Readable): AsyncGenerator<CsvRecord> {
-  const parser = input.pipe(parse({ bom: true, skip_empty_lines: true }));
-  input.on('error', (error) => parser.destroy(error));
-  let row = 0;
+/**
+ * Streams the data rows of a CSV in batches (fields in header order, data row 1 first), with @shelfwise/csv's
+ * reader. `onHeader` sees the header's columns before any row; a malformed row becomes a CsvFormatError
+ * naming the row, and a file without a header is one too.
+ */
+export async function* csvBatches(
+  input: Readable,
+  onHeader: (columns: string[]) => void,
+): AsyncGenerator<string[][]> {
+  let headerSeen = false;
   try {
-    for await (const values of parser as AsyncIterable<string[]>) yield { values, row: row++ };
+    yield* readCsvBatches(input, {}, ({ columns }) => {
+      headerSeen = true;
+      onHeader(columns);
+    });
   } catch (error) {
-    if (error instanceof CsvError) {
-      throw new CsvFormatError(`malformed CSV at data row ${row}: ${error.message}`, row, null);
-    }
-    throw error;
+    throw malformed(error);
   }
-  if (row === 0) throw new CsvFormatError('the CSV is empty: it has no header row', null, null);
+  if (!headerSeen) throw new CsvFormatError('the CSV is empty: it has no header row');
 }
 
 /** Index of `column` in the header, or a CsvFormatError listing the columns that are there. */
@@ -35,4 +33,11 @@ export function columnIndex(header: readonly string[], column: string): number {
     throw new CsvFormatError(`missing column ${column} (the header has: ${header.join(', ')})`, 0, column);
   }
   return index;
+}
+
+/** A data row the reader refused, in the classifier's words: `malformed CSV at data row N: …`. */
+function malformed(error: unknown): unknown {
+  if (!(error instanceof CsvFormatError) || !error.row) return error;
+  const problem = error.message.replace(/^CSV row \d+: /, '');
+  return new CsvFormatError(`malformed CSV at data row ${error.row}: ${problem}`, error.row, error.column);
 }

@@ -1,4 +1,4 @@
-export { CsvFormatError } from './csv-format-error';
+export { CsvFormatError } from '@shelfwise/csv';
 export { HUMAN_LABEL_COLUMN, LABEL_COLUMN, TEXT_COLUMN } from './csv-records';
 export type { EmbeddingBagParameters } from './embedding-bag';
 export { type ClassificationMetrics, type ClassMetrics, evaluate } from './evaluate';

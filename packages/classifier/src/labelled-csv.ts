@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
-import { CsvFormatError } from './csv-format-error';
-import { columnIndex, csvRecords, HUMAN_LABEL_COLUMN, LABEL_COLUMN, TEXT_COLUMN } from './csv-records';
+import { CsvFormatError } from '@shelfwise/csv';
+import { columnIndex, csvBatches, HUMAN_LABEL_COLUMN, LABEL_COLUMN, TEXT_COLUMN } from './csv-records';
 import type { LabelledText } from './train-options';
 
 export interface ReadLabelledCsvOptions {
@@ -23,25 +23,28 @@ export async function readLabelledCsv(
   let labelAt = -1;
   let labelColumn = LABEL_COLUMN;
   let skipUnlabelled = false;
-  for await (const { values, row } of csvRecords(input)) {
-    if (row === 0) {
-      textAt = columnIndex(values, TEXT_COLUMN);
-      if (options.acceptHumanVerified && values.includes(HUMAN_LABEL_COLUMN)) {
-        labelColumn = HUMAN_LABEL_COLUMN;
-        skipUnlabelled = true;
+  let row = 0;
+  const onHeader = (columns: string[]): void => {
+    textAt = columnIndex(columns, TEXT_COLUMN);
+    if (options.acceptHumanVerified && columns.includes(HUMAN_LABEL_COLUMN)) {
+      labelColumn = HUMAN_LABEL_COLUMN;
+      skipUnlabelled = true;
+    }
+    labelAt = columnIndex(columns, labelColumn);
+  };
+  for await (const batch of csvBatches(input, onHeader)) {
+    for (const values of batch) {
+      row++;
+      const text = values[textAt] ?? '';
+      const label = (values[labelAt] ?? '').trim();
+      if (label === '') {
+        if (skipUnlabelled) continue;
+        throw new CsvFormatError(`data row ${row}: column ${labelColumn} is empty`, row, labelColumn);
       }
-      labelAt = columnIndex(values, labelColumn);
-      continue;
+      if (text.trim() === '')
+        throw new CsvFormatError(`data row ${row}: column ${TEXT_COLUMN} is empty`, row, TEXT_COLUMN);
+      examples.push({ text, label });
     }
-    const text = values[textAt] ?? '';
-    const label = (values[labelAt] ?? '').trim();
-    if (label === '') {
-      if (skipUnlabelled) continue;
-      throw new CsvFormatError(`data row ${row}: column ${labelColumn} is empty`, row, labelColumn);
-    }
-    if (text.trim() === '')
-      throw new CsvFormatError(`data row ${row}: column ${TEXT_COLUMN} is empty`, row, TEXT_COLUMN);
-    examples.push({ text, label });
   }
   return examples;
 }

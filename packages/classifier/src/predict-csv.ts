@@ -1,8 +1,7 @@
 import { once } from 'node:events';
 import type { Readable, Writable } from 'node:stream';
-import { stringify } from 'csv-stringify/sync';
-import { CsvFormatError } from './csv-format-error';
-import { columnIndex, csvRecords, TEXT_COLUMN } from './csv-records';
+import { CsvFormatError, formatCsv } from '@shelfwise/csv';
+import { columnIndex, csvBatches, TEXT_COLUMN } from './csv-records';
 import type { Predictor } from './load-model';
 
 export const PREDICTED_COLUMN = 'predicted_category';
@@ -22,12 +21,16 @@ export async function predictCsv(
   predictor: Predictor,
   batchSize = 1024,
 ): Promise<PredictCsvResult> {
-  let header: string[] = [];
+  let header: string[] | undefined;
   let textAt = -1;
   let predictedAt = -1;
   let confidenceAt = -1;
   let batch: string[][] = [];
+  let row = 0;
   let rows = 0;
+  const write = async (text: string): Promise<void> => {
+    if (!output.write(text)) await once(output, 'drain');
+  };
   const flush = async (): Promise<void> => {
     const predictions = await predictor.predict(batch.map((values) => values[textAt] ?? ''));
     predictions.forEach((p, i) => {
@@ -35,25 +38,31 @@ export async function predictCsv(
       values[predictedAt] = p.label;
       values[confidenceAt] = p.confidence.toFixed(6);
     });
-    if (!output.write(stringify(batch))) await once(output, 'drain');
+    await write(formatCsv(batch));
     rows += batch.length;
     batch = [];
   };
-  for await (const { values, row } of csvRecords(input)) {
-    if (row === 0) {
-      textAt = columnIndex(values, TEXT_COLUMN);
-      header = [...values];
-      predictedAt = appendColumn(header, PREDICTED_COLUMN);
-      confidenceAt = appendColumn(header, CONFIDENCE_COLUMN);
-      if (!output.write(stringify([header]))) await once(output, 'drain');
-      continue;
+  const onHeader = (columns: string[]): void => {
+    textAt = columnIndex(columns, TEXT_COLUMN);
+    header = [...columns];
+    predictedAt = appendColumn(header, PREDICTED_COLUMN);
+    confidenceAt = appendColumn(header, CONFIDENCE_COLUMN);
+  };
+  for await (const rowsRead of csvBatches(input, onHeader)) {
+    if (header) {
+      await write(formatCsv([header]));
+      header = undefined;
     }
-    if ((values[textAt] ?? '').trim() === '') {
-      throw new CsvFormatError(`data row ${row}: column ${TEXT_COLUMN} is empty`, row, TEXT_COLUMN);
+    for (const values of rowsRead) {
+      row++;
+      if ((values[textAt] ?? '').trim() === '') {
+        throw new CsvFormatError(`data row ${row}: column ${TEXT_COLUMN} is empty`, row, TEXT_COLUMN);
+      }
+      batch.push(values);
+      if (batch.length >= batchSize) await flush();
     }
-    batch.push(values);
-    if (batch.length >= batchSize) await flush();
   }
+  if (header) await write(formatCsv([header]));
   if (batch.length > 0) await flush();
   return { rows };
 }

@@ -1,4 +1,4 @@
-import { clipText } from './clip-text';
+import { clipText } from '@shelfwise/csv';
 
 /** A string that is not `s3://bucket/key`, or names a bucket outside the allow-list. */
 export class S3UriError extends Error {

@@ -1,5 +1,6 @@
 import type { ErrorCode } from '@shelfwise/contracts';
-import { CsvFormatError, isStorageUnreachable, ObjectNotFoundError, S3UriError } from '@shelfwise/storage';
+import { CsvFormatError } from '@shelfwise/csv';
+import { isStorageUnreachable, ObjectNotFoundError, S3UriError } from '@shelfwise/storage';
 import { JobInputError } from './job-input-error';
 import { NoModelError } from './no-model-error';
 

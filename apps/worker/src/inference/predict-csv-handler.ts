@@ -1,7 +1,8 @@
 import { evaluate } from '@shelfwise/classifier';
 import type { JobPayload, JobResult } from '@shelfwise/contracts';
+import { clipText, readCsvBatches } from '@shelfwise/csv';
 import type { FeedbackRepository, MonitoringRepository } from '@shelfwise/db';
-import { clipText, type ObjectStore, readCsvBatches } from '@shelfwise/storage';
+import type { ObjectStore } from '@shelfwise/storage';
 import { JobInputError } from '../errors/job-input-error';
 import type { JobContext, JobOutcome } from '../job-context';
 import type { RecordedHandler } from '../job-handlers';

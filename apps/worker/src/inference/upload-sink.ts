@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import { PassThrough, type Readable } from 'node:stream';
-import { type FormatCsvOptions, formatCsv } from '@shelfwise/storage';
+import { type FormatCsvOptions, formatCsv } from '@shelfwise/csv';
 
 /**
  * CSV rows feeding a streaming upload, one write per batch. `abort` destroys the stream so the upload

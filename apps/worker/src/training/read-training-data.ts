@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { LabelledText } from '@shelfwise/classifier';
-import { type ObjectStore, readCsv, type StoredObject } from '@shelfwise/storage';
+import { readCsv } from '@shelfwise/csv';
+import type { ObjectStore, StoredObject } from '@shelfwise/storage';
 import { JobInputError } from '../errors/job-input-error';
 import { CountingStream } from '../inference/counting-stream';
 

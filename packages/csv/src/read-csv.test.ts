@@ -60,6 +60,13 @@ describe('readCsv', () => {
     expect(oneByOne).toEqual(whole);
   });
 
+  it('skips blank lines but keeps a line holding one quoted empty field', async () => {
+    expect(await rowsOf('a\nx\n\n""\r\n\r\ny\n')).toEqual([{ a: 'x' }, { a: '' }, { a: 'y' }]);
+    const oneByOne: CsvRow[] = [];
+    for await (const row of readCsv(Readable.from(['a\n', '"', '"', '\n', '\n', 'y']))) oneByOne.push(row);
+    expect(oneByOne).toEqual([{ a: '' }, { a: 'y' }]);
+  });
+
   it.each([
     ['a,b\n"open,1\n', 'row 1: a quoted field is never closed'],
     ['a,b\nx"y,1\n', 'row 1: a quote inside an unquoted field'],

@@ -23,6 +23,8 @@ export class CsvParser {
   private state = State.FieldStart;
   private field = '';
   private row: string[] = [];
+  /** The current row has a quoted field: `""` alone on a line is a row with one empty field, not a blank line. */
+  private quotedRow = false;
   /** Data rows completed so far (the header is row 0). */
   rows = -1;
 
@@ -37,6 +39,7 @@ export class CsvParser {
         case State.FieldStart:
           if (chunk.charCodeAt(i) === QUOTE) {
             this.state = State.Quoted;
+            this.quotedRow = true;
             i++;
           } else {
             this.state = State.Unquoted;
@@ -120,8 +123,10 @@ export class CsvParser {
     this.state = afterCr ? State.AfterCr : State.FieldStart;
     const row = this.row;
     this.row = [];
-    // A blank line is not a row.
-    if (row.length === 1 && row[0] === '') return;
+    const quoted = this.quotedRow;
+    this.quotedRow = false;
+    // A blank line is not a row (a line holding just `""` is).
+    if (row.length === 1 && row[0] === '' && !quoted) return;
     this.rows++;
     out.push(row);
   }

@@ -1,0 +1,5 @@
+export { clipText } from './clip-text';
+export { CsvFormatError } from './csv-format-error';
+export { neutraliseFormula } from './neutralise-formula';
+export { type CsvHeader, type CsvReadOptions, type CsvRow, readCsv, readCsvBatches } from './read-csv';
+export { csvField, type FormatCsvOptions, formatCsv } from './write-csv';
