@@ -1,95 +1,34 @@
-import {
-  createTestDatabase,
-  createTestS3,
-  type TestDatabase,
-  type TestS3,
-  uniquePrefix,
-} from '@shelfwise/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AppProcess, freePort, getJson, pollUntil, startApp } from '../support/app-process';
+import { pollUntil } from '../support/app-process';
+import { type RunningSystem, startSystem } from '../support/start-system';
 import { toCsv, trainingRows } from '../support/training-sample';
-
-interface JobView {
-  job_id: string;
-  status: string;
-  progress: number;
-  result: {
-    output_uri: string | null;
-    model_version: number | null;
-    details: Record<string, unknown>;
-  } | null;
-  error: { code: string; message: string } | null;
-}
 
 // The whole system as users run it: real gateway and worker processes, MySQL, Redis and the S3 server.
 describe('the job system end to end', () => {
-  let database: TestDatabase;
-  let s3: TestS3;
-  let api: string;
-  const apps: AppProcess[] = [];
-
-  const post = async (path: string, body: unknown) => {
-    const response = await fetch(`${api}${path}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    });
-    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-  };
-
-  const finished = (jobId: string) =>
-    pollUntil(
-      () => getJson(`${api}/v1/jobs/${jobId}`).then((r) => r.body as JobView),
-      (job) => ['SUCCEEDED', 'FAILED', 'CANCELLED'].includes(job.status),
-      { timeoutMs: 90_000, intervalMs: 200 },
-    );
-
-  const submit = async (path: string, body: unknown): Promise<string> => {
-    const answer = await post(path, body);
-    expect(answer.status, JSON.stringify(answer.body)).toBe(202);
-    return answer.body.job_id as string;
-  };
+  let system: RunningSystem;
 
   beforeAll(async () => {
-    database = await createTestDatabase('e2e_jobs');
-    s3 = await createTestS3();
-    const port = await freePort();
-    api = `http://127.0.0.1:${port}`;
-    const env = {
-      DATABASE_URL: database.url,
-      S3_ENDPOINT: s3.settings.endpoint,
-      S3_BUCKET_DATASET: s3.buckets.dataset,
-      S3_BUCKET_INFERENCE: s3.buckets.inference,
-      S3_BUCKET_MODELS: s3.buckets.models,
-      QUEUE_PREFIX: uniquePrefix('e2e'),
-      MODEL_POLL_MS: '200',
-      // A second model must wait for a manual promote, so the test controls which version serves.
-      AUTO_PROMOTE: 'never',
-      LOG_LEVEL: 'warn',
-    };
-    apps.push(startApp('gateway', { ...env, PORT: String(port) }));
-    apps.push(startApp('worker', { ...env, WORKER_PORT: String(await freePort()) }));
-    await pollUntil(
-      () => getJson(`${api}/readyz`),
-      (r) => r.status === 200,
-    );
+    // A second model must wait for a manual promote, so the test controls which version serves.
+    system = await startSystem('e2e_jobs', { AUTO_PROMOTE: 'never' });
   });
 
   afterAll(async () => {
-    await Promise.all(apps.map((app) => app.stop('SIGTERM')));
-    await database?.drop();
+    await system?.stop();
   });
 
-  const dataset = () => `s3://${s3.buckets.dataset}`;
+  const dataset = () => `s3://${system.s3.buckets.dataset}`;
+  const finishedJob = async (path: string, body: unknown) =>
+    system.client.finished(await system.client.submit(path, body), 90_000);
 
   it('fails a prediction with NO_MODEL before any model exists', async () => {
-    await s3.store.upload(`${dataset()}/early.csv`, toCsv(['product_description'], [['green tea']]));
-    const job = await finished(await submit('/v1/predict/csv', { input_file_s3: `${dataset()}/early.csv` }));
+    await system.s3.store.upload(`${dataset()}/early.csv`, toCsv(['product_description'], [['green tea']]));
+    const job = await finishedJob('/v1/predict/csv', { input_file_s3: `${dataset()}/early.csv` });
     expect(job.status).toBe('FAILED');
     expect(job.error?.code).toBe('NO_MODEL');
   });
 
   it('trains, predicts a file with verified labels, retrains, promotes and swaps without a restart', async () => {
+    const { s3, database, client } = system;
     const train = trainingRows(3_000, 0);
     await s3.store.upload(
       `${dataset()}/train.csv`,
@@ -98,18 +37,15 @@ describe('the job system end to end', () => {
         train.map((r) => [r.text, r.label]),
       ),
     );
-    const first = await finished(
-      await submit('/v1/train/csv', {
-        train_file_s3: `${dataset()}/train.csv`,
-        epoch_num: 5,
-        best_model_metric: 'eval_f1',
-      }),
-    );
+    const first = await finishedJob('/v1/train/csv', {
+      train_file_s3: `${dataset()}/train.csv`,
+      epoch_num: 5,
+      best_model_metric: 'eval_f1',
+    });
     expect(first.status, JSON.stringify(first.error)).toBe('SUCCEEDED');
     expect(first.result?.model_version).toBe(1);
     expect(first.result?.details).toMatchObject({ promoted: true });
-    const model1 = await getJson(`${api}/v1/models/1`);
-    expect(model1.body).toMatchObject({ version: 1, stage: 'PRODUCTION' });
+    expect((await client.get('/v1/models/1')).body).toMatchObject({ version: 1, stage: 'PRODUCTION' });
     expect(await s3.store.exists(`s3://${s3.buckets.models}/1/model.onnx`)).toBe(true);
     expect(await s3.store.exists(`s3://${s3.buckets.models}/1/manifest.json`)).toBe(true);
 
@@ -122,9 +58,7 @@ describe('the job system end to end', () => {
         held.map((r, i) => [r.text, i % 2 === 0 ? r.label : '']),
       ),
     );
-    const predicted = await finished(
-      await submit('/v1/predict/csv', { input_file_s3: `${dataset()}/incoming.csv` }),
-    );
+    const predicted = await finishedJob('/v1/predict/csv', { input_file_s3: `${dataset()}/incoming.csv` });
     expect(predicted.status, JSON.stringify(predicted.error)).toBe('SUCCEEDED');
     expect(predicted.result?.model_version).toBe(1);
     const outputUri = `s3://${s3.buckets.inference}/${predicted.job_id}/predictions.csv`;
@@ -151,35 +85,30 @@ describe('the job system end to end', () => {
     expect(row?.modelVersion?.version).toBe(1);
 
     // Retrain on the base data plus the new feedback: version 2, not promoted (AUTO_PROMOTE=never).
-    const second = await finished(
-      await submit('/v1/train/human_feedback', {
-        train_dir_s3: `${dataset()}/`,
-        epoch_num: 3,
-        best_model_metric: 'eval_f1_min',
-      }),
-    );
+    const second = await finishedJob('/v1/train/human_feedback', {
+      train_dir_s3: `${dataset()}/`,
+      epoch_num: 3,
+      best_model_metric: 'eval_f1_min',
+    });
     expect(second.status, JSON.stringify(second.error)).toBe('SUCCEEDED');
     expect(second.result?.model_version).toBe(2);
     expect(second.result?.details).toMatchObject({ promoted: false });
 
-    const promoted = await post('/v1/models/2/promote', {});
-    expect(promoted.status).toBe(200);
-    const after = await finished(
-      await submit('/v1/predict/csv', { input_file_s3: `${dataset()}/incoming.csv` }),
-    );
+    expect((await client.post('/v1/models/2/promote', {})).status).toBe(200);
+    const after = await finishedJob('/v1/predict/csv', { input_file_s3: `${dataset()}/incoming.csv` });
     expect(after.status).toBe('SUCCEEDED');
     expect(after.result?.model_version).toBe(2);
 
     // The online path sees the new version too, through the same running worker.
     const online = await pollUntil(
-      () => post('/v1/predict', { texts: ['sparkling mineral water 1l'] }),
+      () => client.post('/v1/predict', { texts: ['sparkling mineral water 1l'] }),
       (answer) => answer.status === 200 && answer.body.model_version === 2,
     );
     expect(online.body.predictions).toHaveLength(1);
   });
 
   it('fails a file with empty descriptions, naming the rows, and writes nothing', async () => {
-    await s3.store.upload(
+    await system.s3.store.upload(
       `${dataset()}/bad.csv`,
       toCsv(
         ['sku', 'product_description'],
@@ -191,11 +120,13 @@ describe('the job system end to end', () => {
         ],
       ),
     );
-    const job = await finished(await submit('/v1/predict/csv', { input_file_s3: `${dataset()}/bad.csv` }));
+    const job = await finishedJob('/v1/predict/csv', { input_file_s3: `${dataset()}/bad.csv` });
     expect(job.status).toBe('FAILED');
     expect(job.error?.code).toBe('INVALID_CSV');
     expect(job.error?.message).toContain('row 2');
     expect(job.error?.message).toContain('row 4');
-    expect(await s3.store.exists(`s3://${s3.buckets.inference}/${job.job_id}/predictions.csv`)).toBe(false);
+    expect(
+      await system.s3.store.exists(`s3://${system.s3.buckets.inference}/${job.job_id}/predictions.csv`),
+    ).toBe(false);
   });
 });

@@ -1,46 +1,25 @@
 import { METRIC } from '@shelfwise/metrics';
-import {
-  createTestDatabase,
-  createTestS3,
-  type TestDatabase,
-  type TestS3,
-  uniquePrefix,
-} from '@shelfwise/test-kit';
+import type { TestS3 } from '@shelfwise/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AppProcess, freePort, getJson, pollUntil, startApp } from '../support/app-process';
+import { pollUntil } from '../support/app-process';
 import { parsePrometheusText, type Sample, select, total } from '../support/prometheus-text';
+import { type RunningSystem, startSystem } from '../support/start-system';
 import { toCsv, trainingRows } from '../support/training-sample';
 
 // After real jobs through real processes, both /metrics endpoints show what Prometheus would scrape.
 describe('metrics and logs after an end-to-end job', () => {
-  let database: TestDatabase;
-  let s3: TestS3;
+  let system: RunningSystem;
   let api: string;
   let workerUrl: string;
-  let gateway: AppProcess;
-  let worker: AppProcess;
+  let s3: TestS3;
   const held = trainingRows(200, 3);
   let predictJobId: string;
 
-  const post = async (path: string, body: unknown) => {
-    const response = await fetch(`${api}${path}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    });
-    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-  };
+  const post = (path: string, body: unknown) => system.client.post(path, body);
   const run = async (path: string, body: unknown): Promise<string> => {
-    const answer = await post(path, body);
-    expect(answer.status, JSON.stringify(answer.body)).toBe(202);
-    const jobId = answer.body.job_id as string;
-    const job = await pollUntil(
-      () => getJson(`${api}/v1/jobs/${jobId}`).then((r) => r.body as { status: string; error: unknown }),
-      (view) => ['SUCCEEDED', 'FAILED', 'CANCELLED'].includes(view.status),
-      { timeoutMs: 90_000, intervalMs: 200 },
-    );
+    const job = await system.client.finished(await system.client.submit(path, body), 90_000);
     expect(job.status, JSON.stringify(job.error)).toBe('SUCCEEDED');
-    return jobId;
+    return job.job_id;
   };
   const scrape = async (base: string): Promise<Sample[]> => {
     const response = await fetch(`${base}/metrics`, { signal: AbortSignal.timeout(5_000) });
@@ -50,31 +29,12 @@ describe('metrics and logs after an end-to-end job', () => {
   };
 
   beforeAll(async () => {
-    database = await createTestDatabase('e2e_metrics');
-    s3 = await createTestS3();
-    const [port, workerPort] = [await freePort(), await freePort()];
-    api = `http://127.0.0.1:${port}`;
-    workerUrl = `http://127.0.0.1:${workerPort}`;
-    const env = {
-      DATABASE_URL: database.url,
-      S3_ENDPOINT: s3.settings.endpoint,
-      S3_BUCKET_DATASET: s3.buckets.dataset,
-      S3_BUCKET_INFERENCE: s3.buckets.inference,
-      S3_BUCKET_MODELS: s3.buckets.models,
-      QUEUE_PREFIX: uniquePrefix('e2e-metrics'),
-      MODEL_POLL_MS: '200',
+    system = await startSystem('e2e_metrics', {
       MIN_F1_ALERT_THRESHOLD: '0.65',
       // info: the test reads the worker's job log lines.
       LOG_LEVEL: 'info',
-    };
-    gateway = startApp('gateway', { ...env, PORT: String(port) });
-    worker = startApp('worker', { ...env, WORKER_PORT: String(workerPort) });
-    for (const base of [api, workerUrl]) {
-      await pollUntil(
-        () => getJson(`${base}/readyz`),
-        (r) => r.status === 200,
-      );
-    }
+    });
+    ({ api, workerUrl, s3 } = system);
 
     const dataset = `s3://${s3.buckets.dataset}`;
     const train = trainingRows(3_000, 0);
@@ -106,8 +66,7 @@ describe('metrics and logs after an end-to-end job', () => {
   }, 180_000);
 
   afterAll(async () => {
-    await Promise.all([gateway?.stop('SIGTERM'), worker?.stop('SIGTERM')]);
-    await database?.drop();
+    await system?.stop();
   });
 
   it('the worker counts jobs, rows and durations, and reports the serving model', async () => {
@@ -154,8 +113,7 @@ describe('metrics and logs after an end-to-end job', () => {
   });
 
   it('logs every line of a job as JSON with its id and queue, and the model version once known', () => {
-    const lines = worker
-      .output()
+    const lines = (system.apps[1]?.output() ?? '')
       .split('\n')
       .filter((line) => line.startsWith('{'))
       .map((line) => JSON.parse(line) as Record<string, unknown>);
@@ -166,7 +124,7 @@ describe('metrics and logs after an end-to-end job', () => {
     const known = job.slice(messages.indexOf('using model version'));
     for (const line of known) expect(line.modelVersion, String(line.msg)).toBe(1);
     // No input rows, no secrets: the descriptions of the predicted file and the S3 secret never appear.
-    const output = worker.output();
+    const output = system.apps[1]?.output() ?? '';
     for (const row of held.filter((r) => r.text.length > 20)) expect(output).not.toContain(row.text);
     expect(output).not.toContain(s3.settings.secretAccessKey);
   });

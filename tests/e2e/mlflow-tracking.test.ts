@@ -1,63 +1,16 @@
 import { type MlflowTestServer, type StoredRun, startMlflowTestServer } from '@shelfwise/mlflow-test-server';
-import { createTestDatabase, createTestS3, uniquePrefix } from '@shelfwise/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AppProcess, freePort, getJson, pollUntil, startApp } from '../support/app-process';
+import { pollUntil } from '../support/app-process';
+import { startSystem } from '../support/start-system';
 import { toCsv, trainingRows } from '../support/training-sample';
-
-interface JobView {
-  job_id: string;
-  status: string;
-  result: { model_version: number | null } | null;
-  error: { code: string; message: string } | null;
-}
 
 const REGISTERED_MODEL = 'shelfwise-classifier';
 
-/** Real gateway and worker processes, MySQL, Redis and S3, against a system under test of its own. */
-async function startSystem(label: string, extraEnv: Record<string, string>) {
-  const database = await createTestDatabase(label);
-  const s3 = await createTestS3();
-  const port = await freePort();
-  const api = `http://127.0.0.1:${port}`;
-  const env = {
-    DATABASE_URL: database.url,
-    S3_ENDPOINT: s3.settings.endpoint,
-    S3_BUCKET_DATASET: s3.buckets.dataset,
-    S3_BUCKET_INFERENCE: s3.buckets.inference,
-    S3_BUCKET_MODELS: s3.buckets.models,
-    QUEUE_PREFIX: uniquePrefix(label),
-    MODEL_POLL_MS: '200',
-    // Only the first model is promoted by training; the test promotes the next one by hand.
-    AUTO_PROMOTE: 'never',
-    LOG_LEVEL: 'warn',
-    ...extraEnv,
-  };
-  const apps: AppProcess[] = [
-    startApp('gateway', { ...env, PORT: String(port) }),
-    startApp('worker', { ...env, WORKER_PORT: String(await freePort()) }),
-  ];
-  await pollUntil(
-    () => getJson(`${api}/readyz`),
-    (r) => r.status === 200,
-  );
-
-  const post = async (path: string, body: unknown) => {
-    const response = await fetch(`${api}${path}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    });
-    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-  };
-  const run = async (path: string, body: unknown): Promise<JobView> => {
-    const answer = await post(path, body);
-    expect(answer.status, JSON.stringify(answer.body)).toBe(202);
-    return pollUntil(
-      () => getJson(`${api}/v1/jobs/${answer.body.job_id}`).then((r) => r.body as JobView),
-      (job) => ['SUCCEEDED', 'FAILED', 'CANCELLED'].includes(job.status),
-      { timeoutMs: 90_000, intervalMs: 200 },
-    );
-  };
+/** The shared running system plus what these tests do with it: upload data, run jobs, read tracking. */
+async function startTrackedSystem(label: string, extraEnv: Record<string, string>) {
+  // Only the first model is promoted by training; the test promotes the next one by hand.
+  const system = await startSystem(label, { AUTO_PROMOTE: 'never', ...extraEnv });
+  const { s3, database, client } = system;
   const dataset = `s3://${s3.buckets.dataset}`;
   const uploadTraining = async (name: string, count: number) => {
     const rows = trainingRows(count, 0);
@@ -81,25 +34,18 @@ async function startSystem(label: string, extraEnv: Record<string, string>) {
     );
     return `${dataset}/${name}`;
   };
-  const tracking = async (jobId: string) =>
-    (await database.db.job.findUnique({ where: { id: jobId } }))?.tracking ?? null;
   return {
-    database,
-    s3,
-    apps,
-    post,
-    run,
+    ...system,
+    post: client.post,
+    run: async (path: string, body: unknown) => client.finished(await client.submit(path, body), 90_000),
     uploadTraining,
     uploadLabelledInference,
-    tracking,
-    stop: async () => {
-      await Promise.all(apps.map((app) => app.stop('SIGTERM')));
-      await database.drop();
-    },
+    tracking: async (jobId: string) =>
+      (await database.db.job.findUnique({ where: { id: jobId } }))?.tracking ?? null,
   };
 }
 
-type System = Awaited<ReturnType<typeof startSystem>>;
+type System = Awaited<ReturnType<typeof startTrackedSystem>>;
 
 describe('MLflow tracking end to end', () => {
   let mlflow: MlflowTestServer;
@@ -107,7 +53,7 @@ describe('MLflow tracking end to end', () => {
 
   beforeAll(async () => {
     mlflow = await startMlflowTestServer();
-    system = await startSystem('e2e_mlflow', {
+    system = await startTrackedSystem('e2e_mlflow', {
       MLFLOW_TRACKING_URI: mlflow.url,
       MLFLOW_EXPERIMENT: 'shelfwise-e2e',
       MLFLOW_OUTBOX_INTERVAL_MS: '200',
@@ -258,7 +204,7 @@ describe('the system without MLFLOW_TRACKING_URI', () => {
   let system: System;
 
   beforeAll(async () => {
-    system = await startSystem('e2e_no_mlflow', {});
+    system = await startTrackedSystem('e2e_no_mlflow', {});
   });
 
   afterAll(async () => {

@@ -6,10 +6,14 @@ import {
   uniquePrefix,
 } from '@shelfwise/test-kit';
 import { type AppProcess, freePort, getJson, pollUntil, startApp } from './app-process';
+import { type JobClient, jobClient } from './job-client';
 
 /** The whole system as users run it: real gateway and worker processes over MySQL, Redis and S3. */
 export interface RunningSystem {
   api: string;
+  /** The worker's probe and metrics port. */
+  workerUrl: string;
+  client: JobClient;
   database: TestDatabase;
   s3: TestS3;
   apps: AppProcess[];
@@ -35,9 +39,10 @@ export async function startSystem(
     LOG_LEVEL: 'warn',
     ...extraEnv,
   };
+  const workerPort = await freePort();
   const apps = [
     startApp('gateway', { ...env, PORT: String(port) }),
-    startApp('worker', { ...env, WORKER_PORT: String(await freePort()) }),
+    startApp('worker', { ...env, WORKER_PORT: String(workerPort) }),
   ];
   const api = `http://127.0.0.1:${port}`;
   const stop = async () => {
@@ -54,5 +59,13 @@ export async function startSystem(
     await stop();
     throw new Error(`the system did not become ready: ${error}\n${output}`);
   }
-  return { api, database, s3, apps, stop };
+  return {
+    api,
+    workerUrl: `http://127.0.0.1:${workerPort}`,
+    client: jobClient(api),
+    database,
+    s3,
+    apps,
+    stop,
+  };
 }
