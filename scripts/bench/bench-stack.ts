@@ -17,6 +17,8 @@ export const TRAINING_DATA = join(ROOT, '..', 'shared', 'data', 'Training_Data.c
 
 export interface BenchStack {
   env: Record<string, string>;
+  /** The ADMIN_API_KEY the apps run with, and the header that sends it. */
+  auth: { authorization: string };
   db: Db;
   store: ObjectStore;
   buckets: { dataset: string; inference: string; models: string };
@@ -43,6 +45,7 @@ export async function readTrainingSet(): Promise<LabelledText[]> {
 
 export async function startBenchStack(): Promise<BenchStack> {
   const suffix = randomBytes(4).toString('hex');
+  const adminKey = `sw_bench_${randomBytes(32).toString('base64url')}`;
   const databaseUrl = `mysql://root@127.0.0.1:3306/sw_bench_${suffix}`;
   await migrate(databaseUrl, join(ROOT, 'prisma', 'migrations'));
   const db = createPrismaClient(databaseUrl);
@@ -88,10 +91,14 @@ export async function startBenchStack(): Promise<BenchStack> {
     S3_BUCKET_MODELS: buckets.models,
     QUEUE_PREFIX: `{bench-${suffix}}`,
     LOG_LEVEL: 'warn',
+    ADMIN_API_KEY: adminKey,
+    // The benches measure throughput: the per-key limit must not be what they hit.
+    RATE_LIMIT_PER_MINUTE: '100000000',
   };
   const children: ChildProcess[] = [];
   return {
     env,
+    auth: { authorization: `Bearer ${adminKey}` },
     db,
     store,
     buckets,

@@ -32,7 +32,13 @@ try {
   await baselineQueue.queue('inference').obliterate({ force: true });
 
   // No worker yet: the gateway has the machine to itself while it is measured.
-  const load = await submitUnderLoad({ gateway, inputUri, submissions, connections });
+  const load = await submitUnderLoad({
+    gateway,
+    inputUri,
+    submissions,
+    connections,
+    apiKey: stack.auth.authorization.slice('Bearer '.length),
+  });
   const queue = gatewayQueue.queue('inference');
   const queued = await accountJobs(stack.db, queue, load.jobIds, 'wait');
 

@@ -18,7 +18,7 @@ try {
   const predict = async (text: string) => {
     const response = await fetch(`${api}/v1/predict`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...stack.auth },
       body: JSON.stringify({ texts: [text] }),
     });
     if (response.status !== 200) throw new Error(`${response.status}: ${await response.text()}`);

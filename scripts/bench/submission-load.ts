@@ -7,6 +7,8 @@ export interface SubmissionLoadOptions {
   inputUri: string;
   submissions: number;
   connections: number;
+  /** Sent as `Authorization: Bearer`. */
+  apiKey: string;
 }
 
 export interface SubmissionLoad {
@@ -35,7 +37,7 @@ export async function submitUnderLoad(options: SubmissionLoadOptions): Promise<S
     requests: [
       {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${options.apiKey}` },
         body: JSON.stringify({ input_file_s3: options.inputUri }),
         onResponse: (status, body) => {
           statuses[status] = (statuses[status] ?? 0) + 1;

@@ -7,7 +7,7 @@ import {
   uniquePrefix,
 } from '@shelfwise/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AppProcess, freePort, getJson, pollUntil, startApp } from '../support/app-process';
+import { type AppProcess, bearer, freePort, getJson, pollUntil, startApp } from '../support/app-process';
 import {
   BAD_INPUT_CASES,
   type BadInputCase,
@@ -53,6 +53,7 @@ describe('bad input', () => {
       method: request.method ?? 'POST',
       headers: {
         ...(hasBody ? { 'content-type': request.contentType ?? 'application/json' } : {}),
+        ...bearer(),
         ...request.headers,
       },
       body: request.raw ?? (request.json === undefined ? undefined : JSON.stringify(request.json)),

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../support/app-process';
+import { bearer, freePort, TEST_ADMIN_KEY } from '../support/app-process';
 import { type RunningSystem, startSystem } from '../support/start-system';
 import { toCsv, trainingRows } from '../support/training-sample';
 
@@ -27,7 +27,16 @@ describe('the shelfwise CLI against the running system', () => {
       execFile(
         join(ROOT, 'apps/cli/src/main.ts'),
         args,
-        { cwd: ROOT, env: { PATH: process.env.PATH, SHELFWISE_API: system.api, ...env }, timeout: 150_000 },
+        {
+          cwd: ROOT,
+          env: {
+            PATH: process.env.PATH,
+            SHELFWISE_API: system.api,
+            SHELFWISE_API_KEY: TEST_ADMIN_KEY,
+            ...env,
+          },
+          timeout: 150_000,
+        },
         (error, stdout, stderr) => {
           const code = error && typeof error.code === 'number' ? error.code : error ? -1 : 0;
           resolve({ code, stdout, stderr });
@@ -48,8 +57,45 @@ describe('the shelfwise CLI against the running system', () => {
     return path;
   };
 
+  /** `pnpm apikey …` as an operator runs it (scripts/apikey.ts), against this system's database. */
+  const apikey = (args: string[]): Promise<Run> =>
+    new Promise((resolve) => {
+      execFile(
+        process.execPath,
+        ['--import', 'tsx', 'scripts/apikey.ts', ...args],
+        { cwd: ROOT, env: { PATH: process.env.PATH, DATABASE_URL: system.database.url }, timeout: 60_000 },
+        (error, stdout, stderr) => {
+          const code = error && typeof error.code === 'number' ? error.code : error ? -1 : 0;
+          resolve({ code, stdout, stderr });
+        },
+      );
+    });
+
   beforeAll(async () => {
     system = await startSystem('e2e_cli', { AUTO_PROMOTE: 'never' });
+  });
+
+  it('needs a key: none is a 401, a client key made by `pnpm apikey` works until it is revoked', async () => {
+    const none = await shelfwise(['models'], { SHELFWISE_API_KEY: '' });
+    expect(none.code).toBe(3);
+    expect(none.stderr).toContain('UNAUTHENTICATED');
+
+    const created = await apikey(['create', '--name', 'cli test', '--role', 'client']);
+    expect(created.code, created.stderr).toBe(0);
+    const key = created.stdout.trim().split('\n').at(-1) ?? '';
+    expect(key).toMatch(/^sw_[0-9a-f]{12}_[A-Za-z0-9_-]{43}$/);
+    const id = key.split('_')[1] ?? '';
+    expect((await apikey(['list'])).stdout).toContain(`${id}\tclient\tactive`);
+
+    expect((await shelfwise(['models', '--api-key', key])).code).toBe(0);
+    const promote = await shelfwise(['promote', '1', '--api-key', key]);
+    expect(promote.code).toBe(3);
+    expect(promote.stderr).toContain('FORBIDDEN');
+
+    expect((await apikey(['revoke', id])).code).toBe(0);
+    const revoked = await shelfwise(['models'], { SHELFWISE_API_KEY: key });
+    expect(revoked.code).toBe(3);
+    expect(revoked.stderr).toContain('UNAUTHENTICATED');
   });
 
   afterAll(async () => {
@@ -162,7 +208,7 @@ describe('the shelfwise CLI against the running system', () => {
     const timedOut = await shelfwise(['wait', job.body.job_id, '--timeout', '1']);
     expect(timedOut.code, timedOut.stderr).toBe(4);
     expect(timedOut.stderr).toContain(`job ${job.body.job_id} is still`);
-    await fetch(`${system.api}/v1/jobs/${job.body.job_id}/cancel`, { method: 'POST' });
+    await fetch(`${system.api}/v1/jobs/${job.body.job_id}/cancel`, { method: 'POST', headers: bearer() });
     const cancelled = await shelfwise(['wait', job.body.job_id, '--timeout', '60']);
     expect(cancelled.code).toBe(1);
     expect(cancelled.stdout).toContain('CANCELLED');

@@ -90,6 +90,10 @@ describe('the web console in headless Chromium', () => {
 
   it('uploads, trains, promotes, predicts, downloads and charts, all from the page', async () => {
     await page.goto(`${system.api}/`);
+    // Without a key the page asks for one, then loads once it is entered.
+    await expect.poll(() => page.locator('#message').textContent()).toContain('Enter an API key');
+    await page.locator('#api-key').fill(system.adminKey);
+    await page.locator('#key-button').click();
     await expect.poll(() => page.locator('#serving').textContent()).toBe('no model serving');
     await expect.poll(() => page.locator('#chart').textContent()).toContain('No monitored predictions yet');
 
@@ -152,6 +156,9 @@ describe('the web console in headless Chromium', () => {
     await screenshot('api-docs');
     expect(browser.foreignRequests).toEqual([]);
 
+    // A browser opens bull-board with the admin key as the HTTP Basic password (any user name).
+    const basic = Buffer.from(`admin:${system.adminKey}`).toString('base64');
+    await page.setExtraHTTPHeaders({ authorization: `Basic ${basic}` });
     await page.goto(`${system.api}/admin/queues`);
     for (const queue of ['inference', 'training', 'online-predict']) {
       await page.getByText(queue, { exact: true }).first().waitFor();

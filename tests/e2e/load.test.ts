@@ -10,7 +10,14 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accountJobs } from '../../scripts/bench/job-accounting';
 import { submitUnderLoad } from '../../scripts/bench/submission-load';
-import { type AppProcess, freePort, getJson, pollUntil, startApp } from '../support/app-process';
+import {
+  type AppProcess,
+  freePort,
+  getJson,
+  pollUntil,
+  startApp,
+  TEST_ADMIN_KEY,
+} from '../support/app-process';
 import { predictionInput } from '../support/generated-csv';
 import { countByJob } from '../support/log-lines';
 import { seedServingModel } from '../support/seed-model';
@@ -44,6 +51,8 @@ describe('submissions under load', () => {
       S3_BUCKET_MODELS: s3.buckets.models,
       QUEUE_PREFIX: uniquePrefix('load'),
       LOG_LEVEL: 'info',
+      // The load is one key's: the per-key limit must not be what this test measures.
+      RATE_LIMIT_PER_MINUTE: '100000000',
     };
     connection = createRedis('redis://127.0.0.1:6379', 'worker');
     producer = new JobProducer({ connection, prefix: env.QUEUE_PREFIX as string, attempts: 3, backoffMs: 0 });
@@ -70,6 +79,7 @@ describe('submissions under load', () => {
       inputUri: `s3://${s3.buckets.dataset}/tiny.csv`,
       submissions: SUBMISSIONS,
       connections: CLIENTS,
+      apiKey: TEST_ADMIN_KEY,
     });
     expect(load.statuses).toEqual({ 202: SUBMISSIONS });
 

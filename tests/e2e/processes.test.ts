@@ -48,6 +48,36 @@ describe('gateway and worker processes', () => {
     expect((await getJson(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
   });
 
+  it('refuses to start in production with neither ADMIN_API_KEY nor a key in MySQL', async () => {
+    const gateway = launch('gateway', {
+      PORT: String(await freePort()),
+      NODE_ENV: 'production',
+      ADMIN_API_KEY: '',
+    });
+    expect(await gateway.exited).toBe(1);
+    expect(gateway.output()).toContain('NODE_ENV=production and no API key exists');
+  });
+
+  it('prints a development admin key once when no key is configured, and accepts it', async () => {
+    const port = await freePort();
+    const gateway = launch('gateway', { PORT: String(port), NODE_ENV: 'development', ADMIN_API_KEY: '' });
+    const line = await pollUntil(
+      async () => gateway.output().match(/development admin API key \(this run only\): (sw_\S+)/),
+      (match) => match !== null,
+    );
+    const key = line?.[1] ?? '';
+    await pollUntil(
+      () => getJson(`http://127.0.0.1:${port}/readyz`),
+      (r) => r.status === 200,
+    );
+    const models = (key: string) =>
+      fetch(`http://127.0.0.1:${port}/v1/models`, { headers: { authorization: `Bearer ${key}` } });
+    expect((await models(key)).status).toBe(200);
+    // The test key is not configured on this gateway: only the printed one works.
+    expect((await models('sw_other')).status).toBe(401);
+    expect(gateway.output().split(key).length - 1).toBe(1);
+  });
+
   it('answers 503 naming MySQL when MySQL cannot be reached, and stays alive', async () => {
     const port = await freePort();
     const closed = await freePort();

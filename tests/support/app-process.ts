@@ -1,9 +1,16 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+/** The ADMIN_API_KEY every app started here gets (unless its env says otherwise); test clients send it. */
+export const TEST_ADMIN_KEY = `sw_test_${randomBytes(32).toString('base64url')}`;
+
+/** `Authorization` for the test admin key, or `key`. */
+export const bearer = (key: string = TEST_ADMIN_KEY) => ({ authorization: `Bearer ${key}` });
 
 export interface AppProcess {
   child: ChildProcess;
@@ -23,11 +30,19 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-/** Starts a real app entry point (apps/<name>/src/main.ts) with the given environment. */
+/**
+ * Starts a real app entry point (apps/<name>/src/main.ts) with the given environment, and ADMIN_API_KEY set to
+ * the test key unless `env` sets it (an empty value counts as unset).
+ */
 export function startApp(name: 'gateway' | 'worker', env: Record<string, string>): AppProcess {
   const child = spawn(process.execPath, ['--import', 'tsx', `apps/${name}/src/main.ts`], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...env },
+    env: {
+      PATH: process.env.PATH,
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      ADMIN_API_KEY: TEST_ADMIN_KEY,
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -72,7 +87,8 @@ export async function pollUntil<T>(
   );
 }
 
+/** A GET with the test admin key (open routes ignore it). */
 export async function getJson(url: string): Promise<{ status: number; body: unknown }> {
-  const response = await fetch(url, { signal: AbortSignal.timeout(5_000) });
+  const response = await fetch(url, { headers: bearer(), signal: AbortSignal.timeout(5_000) });
   return { status: response.status, body: await response.json() };
 }

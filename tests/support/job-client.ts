@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import { pollUntil } from './app-process';
+import { bearer, pollUntil, TEST_ADMIN_KEY } from './app-process';
 
 export interface JobView {
   job_id: string;
@@ -23,19 +23,20 @@ export interface Answer {
 
 const TERMINAL = ['SUCCEEDED', 'FAILED', 'CANCELLED'];
 
-/** The gateway's job API as a test uses it: submit, read, wait for an end. */
-export function jobClient(api: string) {
+/** The gateway's job API as a test uses it, authenticated with `key`: submit, read, wait for an end. */
+export function jobClient(api: string, key: string = TEST_ADMIN_KEY) {
+  const auth = bearer(key);
   const post = async (path: string, body: unknown): Promise<Answer> => {
     const response = await fetch(`${api}${path}`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...auth },
       body: JSON.stringify(body),
       signal: AbortSignal.timeout(15_000),
     });
     return { status: response.status, headers: response.headers, body: (await response.json()) as never };
   };
   const get = async (path: string): Promise<Answer> => {
-    const response = await fetch(`${api}${path}`, { signal: AbortSignal.timeout(15_000) });
+    const response = await fetch(`${api}${path}`, { headers: auth, signal: AbortSignal.timeout(15_000) });
     return { status: response.status, headers: response.headers, body: (await response.json()) as never };
   };
   const job = async (id: string) => (await get(`/v1/jobs/${id}`)).body as unknown as JobView;

@@ -5,12 +5,14 @@ import {
   type TestS3,
   uniquePrefix,
 } from '@shelfwise/test-kit';
-import { type AppProcess, freePort, getJson, pollUntil, startApp } from './app-process';
+import { type AppProcess, freePort, getJson, pollUntil, startApp, TEST_ADMIN_KEY } from './app-process';
 import { type JobClient, jobClient } from './job-client';
 
 /** The whole system as users run it: real gateway and worker processes over MySQL, Redis and S3. */
 export interface RunningSystem {
   api: string;
+  /** The ADMIN_API_KEY the gateway was started with; `client` sends it. */
+  adminKey: string;
   /** The worker's probe and metrics port. */
   workerUrl: string;
   client: JobClient;
@@ -28,6 +30,7 @@ export async function startSystem(
   const database = await createTestDatabase(label);
   const s3 = await createTestS3();
   const port = await freePort();
+  const adminKey = TEST_ADMIN_KEY;
   const env = {
     DATABASE_URL: database.url,
     S3_ENDPOINT: s3.settings.endpoint,
@@ -61,8 +64,9 @@ export async function startSystem(
   }
   return {
     api,
+    adminKey,
     workerUrl: `http://127.0.0.1:${workerPort}`,
-    client: jobClient(api),
+    client: jobClient(api, adminKey),
     database,
     s3,
     apps,

@@ -9,6 +9,7 @@ describe('parseCommand', () => {
   it('reads each command with its defaults', () => {
     expect(parse('train s3://dataset/t.csv')).toEqual({
       api: 'http://127.0.0.1:8000',
+      apiKey: undefined,
       json: false,
       name: 'train',
       uri: 's3://dataset/t.csv',
@@ -37,6 +38,12 @@ describe('parseCommand', () => {
       uploadName: 'x.csv',
     });
     expect(parse('')).toMatchObject({ name: 'help' });
+  });
+
+  it('takes the API key from --api-key, then SHELFWISE_API_KEY', () => {
+    expect(parse('models', { SHELFWISE_API_KEY: 'sw_env' }).apiKey).toBe('sw_env');
+    expect(parse('models --api-key sw_flag', { SHELFWISE_API_KEY: 'sw_env' }).apiKey).toBe('sw_flag');
+    expect(parse('models').apiKey).toBeUndefined();
   });
 
   it('takes the API from --api, then SHELFWISE_API', () => {

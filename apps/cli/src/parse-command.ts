@@ -4,6 +4,8 @@ import { UsageError } from './usage-error';
 
 export interface Common {
   api: string;
+  /** Sent as `Authorization: Bearer`; undefined sends none (the gateway then answers 401). */
+  apiKey: string | undefined;
   json: boolean;
 }
 
@@ -32,6 +34,7 @@ const DEFAULT_TIMEOUT_SECONDS = 3600;
 
 const OPTIONS = {
   api: { type: 'string' },
+  'api-key': { type: 'string' },
   json: { type: 'boolean', default: false },
   help: { type: 'boolean', short: 'h', default: false },
   name: { type: 'string' },
@@ -52,7 +55,7 @@ const ALLOWED: Record<string, string[]> = {
   models: [],
   promote: [],
 };
-const GLOBAL = ['api', 'json', 'help'];
+const GLOBAL = ['api', 'api-key', 'json', 'help'];
 
 function positiveInt(value: string | undefined, option: string, fallback: number, max: number): number {
   if (value === undefined) return fallback;
@@ -84,7 +87,11 @@ export function parseCommand(argv: string[], env: NodeJS.ProcessEnv): Command {
     throw new UsageError(error instanceof Error ? error.message : String(error));
   }
   const { values, positionals } = parsed;
-  const common: Common = { api: apiUrl(values.api ?? env.SHELFWISE_API ?? DEFAULT_API), json: values.json };
+  const common: Common = {
+    api: apiUrl(values.api ?? env.SHELFWISE_API ?? DEFAULT_API),
+    apiKey: values['api-key'] ?? (env.SHELFWISE_API_KEY || undefined),
+    json: values.json,
+  };
   const [name, ...args] = positionals;
   if (values.help || name === undefined || name === 'help') return { ...common, name: 'help' };
   const allowed = ALLOWED[name];

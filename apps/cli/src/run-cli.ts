@@ -101,7 +101,7 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
     return EXIT.usage;
   }
   try {
-    return await execute(command, new ShelfwiseClient(command.api), io);
+    return await execute(command, new ShelfwiseClient(command.api, command.apiKey), io);
   } catch (error) {
     if (error instanceof ApiRequestError) {
       io.err(`shelfwise: ${error.code}: ${error.message}`);

@@ -22,7 +22,10 @@ const describe = (error: unknown) =>
 
 /** The gateway's /v1 API, every answer checked against the contracts' schemas. */
 export class ShelfwiseClient {
-  constructor(private readonly baseUrl: string) {}
+  constructor(
+    private readonly baseUrl: string,
+    private readonly apiKey?: string | undefined,
+  ) {}
 
   /** Streams the file (memory stays flat for a 200 MB CSV). */
   async upload(file: string, name: string) {
@@ -82,7 +85,9 @@ export class ShelfwiseClient {
     let response: Response;
     let text: string;
     try {
-      response = await fetch(url, { signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS), ...init });
+      const auth: Record<string, string> = this.apiKey ? { authorization: `Bearer ${this.apiKey}` } : {};
+      const headers = { ...(init.headers as Record<string, string> | undefined), ...auth };
+      response = await fetch(url, { signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS), ...init, headers });
       text = await response.text();
     } catch (error) {
       throw new ApiRequestError(0, 'NETWORK', `cannot reach ${this.baseUrl}: ${describe(error)}`);

@@ -14,6 +14,7 @@ Commands:
 
 Options:
   --api URL       the gateway (env SHELFWISE_API, default http://127.0.0.1:8000)
+  --api-key KEY   the API key, sent as Bearer (env SHELFWISE_API_KEY; prefer the env: argv is visible)
   --json          print the API's JSON answer (for scripts)
   --timeout S     how long --wait / wait waits (default 3600)
   -h, --help      this text

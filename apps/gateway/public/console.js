@@ -27,9 +27,17 @@ function say(text, isError = false) {
   box.hidden = false;
 }
 
+// The API key lives in sessionStorage: it is gone when the tab closes, and never sits in a URL or cookie.
+const KEY_ITEM = 'shelfwise-api-key';
+const apiKey = () => sessionStorage.getItem(KEY_ITEM) ?? '';
+const withKey = (options) => ({
+  ...options,
+  headers: { ...(options.headers ?? {}), authorization: `Bearer ${apiKey()}` },
+});
+
 /** Calls the API; an error answer becomes an Error carrying the API's own message. */
 async function api(path, options = {}) {
-  const response = await fetch(path, options);
+  const response = await fetch(path, withKey(options));
   const body = response.headers.get('content-type')?.includes('json') ? await response.json() : null;
   if (!response.ok) {
     const reason = body?.error ? `${body.error.code}: ${body.error.message}` : `HTTP ${response.status}`;
@@ -138,11 +146,11 @@ function showJob(job) {
       : '';
   $('job-detail').textContent = detail;
   const hasOutput = job.type === 'PREDICT_CSV' && job.status === 'SUCCEEDED';
-  const link = el(
-    'a',
-    { id: 'job-download', href: `v1/jobs/${job.job_id}/output`, download: '' },
-    'Download predictions',
-  );
+  const link = el('a', { id: 'job-download', href: '#' }, 'Download predictions');
+  link.addEventListener('click', (event) => {
+    event.preventDefault();
+    download(job.job_id).catch((error) => say(error.message, true));
+  });
   $('job-output').replaceChildren(...(hasOutput ? [link] : []));
 }
 
@@ -278,9 +286,32 @@ async function refreshChart() {
   box.replaceChildren(drawChart(items));
 }
 
+/** A plain link cannot send the key: fetch the file with it, then save the blob under the gateway's name. */
+async function download(jobId) {
+  const response = await fetch(`v1/jobs/${jobId}/output`, withKey({}));
+  if (!response.ok) throw new Error(`download failed: HTTP ${response.status}`);
+  const url = URL.createObjectURL(await response.blob());
+  const save = el('a', { href: url, download: `predictions-${jobId}.csv` });
+  document.body.append(save);
+  save.click();
+  save.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+const refreshAll = () =>
+  Promise.all([refreshJobs(), refreshModels(), refreshChart()]).catch((error) =>
+    say(`The API did not answer: ${error.message}`, true),
+  );
+
+$('key-form').addEventListener('submit', (event) => {
+  event.preventDefault();
+  sessionStorage.setItem(KEY_ITEM, $('api-key').value.trim());
+  $('api-key').value = '';
+  say('API key set for this tab.');
+  refreshAll();
+});
 $('upload-form').addEventListener('submit', upload);
 $('predict-button').addEventListener('click', () => start('predict'));
 $('train-button').addEventListener('click', () => start('train'));
-Promise.all([refreshJobs(), refreshModels(), refreshChart()]).catch((error) =>
-  say(`The API did not answer: ${error.message}`, true),
-);
+if (apiKey()) refreshAll();
+else say('Enter an API key to use the console.', true);

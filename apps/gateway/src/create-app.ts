@@ -1,4 +1,4 @@
-import { type Db, JobRepository, MonitoringRepository } from '@shelfwise/db';
+import { ApiKeyRepository, type Db, JobRepository, MonitoringRepository } from '@shelfwise/db';
 import { healthRoutes, type Readiness } from '@shelfwise/lifecycle';
 import type { Logger } from '@shelfwise/logger';
 import { metricsRoute } from '@shelfwise/metrics';
@@ -6,10 +6,14 @@ import type { JobProducer } from '@shelfwise/queue';
 import type { ObjectStore } from '@shelfwise/storage';
 import type { QueueEvents } from 'bullmq';
 import express, { type Express } from 'express';
+import { authenticate } from './auth/authenticate';
+import { rateLimit } from './auth/rate-limit';
+import { requireAdmin } from './auth/require-admin';
 import { NotFoundError } from './errors/not-found-error';
 import { errorHandler } from './http/error-handler';
 import { jsonBody } from './http/json-body';
 import { requestMetrics } from './http/request-metrics';
+import { securityHeaders } from './http/security-headers';
 import { JobCanceller } from './jobs/job-canceller';
 import { JobSubmitter } from './jobs/job-submitter';
 import { createGatewayMetrics, type GatewayMetricsOptions } from './metrics/create-gateway-metrics';
@@ -46,6 +50,12 @@ export interface GatewayDependencies {
   datasetBucket: string;
   /** The largest upload accepted (default 200 MB). */
   maxUploadBytes?: number;
+  /** Keys accepted as admin besides those in MySQL: ADMIN_API_KEY and the development key. */
+  adminKeys: string[];
+  /** Requests per key per minute, counted in the producer's Redis; undefined: no limit. */
+  rateLimitPerMinute?: number | undefined;
+  /** `bucket/prefix` entries submitted inputs must fall under; undefined: the whole buckets. */
+  s3AllowedPrefixes?: string[] | undefined;
 }
 
 /** The HTTP surface. Dependencies come in as parameters, so tests build it against real services. */
@@ -54,20 +64,30 @@ export function createApp(deps: GatewayDependencies): Express {
   const jobs = new JobRepository(deps.db);
   const submitter = new JobSubmitter(jobs, deps.store, producer, logger, {
     enqueueTimeoutMs: deps.enqueueTimeoutMs ?? 5_000,
+    allowedPrefixes: deps.s3AllowedPrefixes,
   });
   const app = express();
   app.disable('x-powered-by');
   // First, so every request is timed, whatever answers it.
   app.use(requestMetrics(createGatewayMetrics(deps.metrics, producer.allQueues(), deps.db)));
+  app.use(securityHeaders(ADMIN_QUEUES_PATH));
+  // Open without a key: probes, Prometheus' scrape, the API's description, the console's static files.
   app.use(metricsRoute(deps.metrics.registry));
   app.use(healthRoutes(deps.readiness));
-  app.use(ADMIN_QUEUES_PATH, adminRoutes(producer.allQueues()));
+  app.use(docsRoutes(openApiDocument(OPERATIONS, API_INFO)));
+  app.use(consoleRoutes());
+  // Everything below needs a key; the rate limit counts per key, so it comes after authentication.
+  app.use(authenticate(new ApiKeyRepository(deps.db), deps.adminKeys, logger));
+  if (deps.rateLimitPerMinute !== undefined) {
+    const limits = { redis: producer.redis, prefix: producer.prefix, perMinute: deps.rateLimitPerMinute };
+    app.use(rateLimit(limits, logger));
+  }
+  app.use(ADMIN_QUEUES_PATH, requireAdmin(), adminRoutes(producer.allQueues()));
   app.use('/v1', jsonBody('1mb'));
   app.use(submitRoutes(submitter));
   app.use(jobRoutes(jobs, new JobCanceller(jobs, producer, logger)));
   app.use(modelRoutes(new ModelRegistry(deps.db)));
   app.use(predictRoutes(new OnlinePredictor(producer, deps.onlineEvents, deps.predictTimeoutMs, logger)));
-  app.use(docsRoutes(openApiDocument(OPERATIONS, API_INFO)));
   const uploader = new CsvUploader(deps.store, logger, {
     bucket: deps.datasetBucket,
     maxBytes: deps.maxUploadBytes ?? 200 * 1024 * 1024,
@@ -75,7 +95,6 @@ export function createApp(deps: GatewayDependencies): Express {
   app.use(uploadRoutes(uploader));
   app.use(outputRoutes(jobs, deps.store, logger));
   app.use(monitoringRoutes(new MonitoringRepository(deps.db)));
-  app.use(consoleRoutes());
   app.use((req) => {
     throw new NotFoundError(`no route for ${req.method} ${req.path}`);
   });

@@ -1,12 +1,14 @@
 import { once } from 'node:events';
 import { loadConfigOrExit } from '@shelfwise/config';
 import { QUEUES } from '@shelfwise/contracts';
+import { ApiKeyRepository } from '@shelfwise/db';
 import { createInfrastructure, createRedis } from '@shelfwise/infrastructure';
 import { onShutdown } from '@shelfwise/lifecycle';
 import { createLogger } from '@shelfwise/logger';
 import { Registry } from '@shelfwise/metrics';
 import { JobProducer } from '@shelfwise/queue';
 import { QueueEvents } from 'bullmq';
+import { NO_KEYS_MESSAGE, startupAdminKeys } from './auth/admin-keys';
 import { createApp } from './create-app';
 import { withDeadline } from './with-deadline';
 
@@ -32,6 +34,16 @@ const quiet = (error: Error) => logger.debug({ err: error }, 'queue connection e
 onlineEvents.on('error', quiet);
 for (const queue of producer.allQueues()) queue.on('error', quiet);
 
+// A plain line on stdout, not a log record: the key is shown once to the person who started the gateway.
+const adminKeys = await startupAdminKeys(config, new ApiKeyRepository(infrastructure.db), (line) =>
+  process.stdout.write(`${line}\n`),
+);
+if (!adminKeys) {
+  process.stderr.write(`${NO_KEYS_MESSAGE}\n`);
+  await infrastructure.close();
+  process.exit(1);
+}
+
 const server = createApp({
   readiness: infrastructure.readiness,
   logger,
@@ -43,6 +55,9 @@ const server = createApp({
   onlineEvents,
   predictTimeoutMs: config.jobs.predictTimeoutMs,
   datasetBucket: config.s3.buckets.dataset,
+  adminKeys,
+  rateLimitPerMinute: config.gateway.rateLimitPerMinute,
+  s3AllowedPrefixes: config.gateway.s3AllowedPrefixes,
 }).listen(config.gateway.port);
 
 // Installed before anything can answer, so a SIGTERM at any moment takes the graceful path.

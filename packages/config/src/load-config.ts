@@ -4,7 +4,14 @@ import { envSchema } from './schema';
 export interface Config {
   nodeEnv: 'development' | 'production' | 'test';
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
-  gateway: { port: number };
+  gateway: {
+    port: number;
+    /** ADMIN_API_KEY: accepted as an admin key besides those in MySQL. */
+    adminApiKey: string | undefined;
+    rateLimitPerMinute: number;
+    /** `bucket/prefix` entries submitted S3 URIs must start with; undefined: the whole buckets. */
+    s3AllowedPrefixes: string[] | undefined;
+  };
   databaseUrl: string;
   redisUrl: string;
   queuePrefix: string;
@@ -69,7 +76,12 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   return {
     nodeEnv: env.NODE_ENV,
     logLevel: env.LOG_LEVEL,
-    gateway: { port: env.PORT },
+    gateway: {
+      port: env.PORT,
+      adminApiKey: env.ADMIN_API_KEY,
+      rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
+      s3AllowedPrefixes: env.S3_ALLOWED_PREFIXES,
+    },
     worker: {
       port: env.WORKER_PORT,
       queues: env.WORKER_QUEUES,

@@ -84,6 +84,20 @@ export const envSchema = z.object({
   AUTO_PROMOTE: z.enum(['better-or-equal', 'always', 'never']).default('better-or-equal'),
   RETRAIN_CRON: z.string().optional(),
   RETRAIN_MIN_ROWS: z.coerce.number().int().min(1).default(500),
+  // An admin key for automation, next to the hashed keys in MySQL; compared in constant time, never logged.
+  ADMIN_API_KEY: z.string().min(16).optional(),
+  // Requests per API key per minute (fixed window in Redis); over it the gateway answers 429.
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
+  // `bucket/prefix` entries submitted S3 URIs must fall under; unset: anywhere in the configured buckets.
+  S3_ALLOWED_PREFIXES: z
+    .string()
+    .optional()
+    .transform((value) =>
+      value
+        ?.split(',')
+        .map((entry) => entry.trim())
+        .filter((entry) => entry !== ''),
+    ),
   RETRAIN_EPOCHS: z.coerce.number().int().min(1).max(200).default(10),
 });
 

@@ -12,6 +12,9 @@ export const ERROR_CODES = [
   'PAYLOAD_TOO_LARGE',
   'ENQUEUE_FAILED',
   'TRANSIENT',
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'RATE_LIMITED',
   'INTERNAL',
 ] as const;
 

@@ -1,9 +1,11 @@
+export { type GeneratedApiKey, generateApiKey, hashApiKey } from './api-key-secret';
 export { connectionOptions } from './connection-options';
 export { createPrismaClient, type Db } from './create-prisma-client';
 export { isConnectionFailure, isRecordNotFound, isUniqueViolation } from './errors';
 export * from './generated/prisma/client';
 export { type MigrateResult, migrate, migrationChecksum } from './migrate';
 export { MigrationError } from './migration-error';
+export { ApiKeyRepository, type NewApiKey } from './repositories/api-key-repository';
 export { FeedbackRepository } from './repositories/feedback-repository';
 export { type JobListQuery, type JobPage, JobRepository, type NewJob } from './repositories/job-repository';
 export { ModelVersionRepository, type NewModelVersion } from './repositories/model-version-repository';

@@ -18,6 +18,15 @@ export class JobProducer {
 
   constructor(private readonly options: ProducerOptions) {}
 
+  /** The fail-fast connection and key prefix, shared by the gateway's rate limiter. */
+  get redis(): Redis {
+    return this.options.connection;
+  }
+
+  get prefix(): string {
+    return this.options.prefix;
+  }
+
   queue(role: QueueRole): Queue {
     let queue = this.queues.get(role);
     if (!queue) {

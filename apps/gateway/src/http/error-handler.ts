@@ -5,8 +5,11 @@ import type { ErrorRequestHandler } from 'express';
 import { z } from 'zod';
 import { ApiError } from '../errors/api-error';
 import { NotFoundError } from '../errors/not-found-error';
+import { RateLimitedError } from '../errors/rate-limited-error';
 import { RequestError } from '../errors/request-error';
+import { UnauthenticatedError } from '../errors/unauthenticated-error';
 import { UnavailableError } from '../errors/unavailable-error';
+import { ADMIN_QUEUES_PATH } from '../routes/admin-routes';
 import { fieldProblems } from './field-problems';
 
 /** Maps what a handler threw to an API error; undefined for the unexpected (a 500). */
@@ -42,8 +45,16 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     const cause = error instanceof ApiError ? {} : { err: error };
     if (answer.status >= 500) logger.warn({ ...cause, code: answer.code, ...where }, answer.message);
     else logger.debug({ code: answer.code, ...where }, answer.message);
-    if (answer instanceof UnavailableError && answer.retryAfterSeconds !== undefined) {
+    if (
+      (answer instanceof UnavailableError || answer instanceof RateLimitedError) &&
+      answer.retryAfterSeconds !== undefined
+    ) {
       res.set('Retry-After', String(answer.retryAfterSeconds));
+    }
+    if (answer instanceof UnauthenticatedError) {
+      // A Basic challenge too on bull-board, so a browser asks for the admin key (as the password) itself.
+      const basic = req.originalUrl.startsWith(ADMIN_QUEUES_PATH) ? ', Basic realm="shelfwise"' : '';
+      res.set('WWW-Authenticate', `Bearer realm="shelfwise"${basic}`);
     }
     const body = { code: answer.code, message: answer.message, details: answer.details };
     res.status(answer.status).json({ error: body });

@@ -1,4 +1,5 @@
 import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
+import { ApiError } from '../errors/api-error';
 import { PayloadTooLargeError } from '../errors/payload-too-large-error';
 import { RequestError } from '../errors/request-error';
 
@@ -12,7 +13,10 @@ interface BodyParserError {
 const typedBodyErrors =
   (limit: string): ErrorRequestHandler =>
   (error: BodyParserError, _req, _res, next) => {
-    if (error.type === 'entity.too.large') {
+    // Ours (a 401 or 429 from before the body was read) carry a status too: pass them on untouched.
+    if (error instanceof ApiError) {
+      next(error);
+    } else if (error.type === 'entity.too.large') {
       next(new PayloadTooLargeError(`the body is larger than ${limit}`));
     } else if (error.type === 'entity.parse.failed') {
       next(new RequestError(`the body is not a JSON object or array: ${String(error.message)}`));

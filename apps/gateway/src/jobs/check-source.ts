@@ -16,12 +16,23 @@ export interface Source {
  * Refuses a job whose input cannot be read before anything is recorded: a bucket outside the allowed ones
  * is 400, a missing object or an empty prefix is 404, an S3 that does not answer is 503.
  */
-export async function checkSource(store: ObjectStore, { field, uri, kind }: Source, logger: Logger) {
+export async function checkSource(
+  store: ObjectStore,
+  { field, uri, kind }: Source,
+  logger: Logger,
+  allowedPrefixes?: string[],
+) {
+  let path: string;
   try {
-    store.locate(uri);
+    const { bucket, key } = store.locate(uri);
+    path = `${bucket}/${key}`;
   } catch (error) {
     if (!(error instanceof S3UriError)) throw error;
     throw new RequestError(`${field}: ${error.message}`, [{ path: field, message: error.message }]);
+  }
+  if (allowedPrefixes && !allowedPrefixes.some((prefix) => path.startsWith(prefix))) {
+    const message = `must be under one of the allowed prefixes (${allowedPrefixes.join(', ')})`;
+    throw new RequestError(`${field}: ${message}`, [{ path: field, message }]);
   }
   let found: boolean;
   try {

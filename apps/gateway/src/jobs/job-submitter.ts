@@ -38,6 +38,8 @@ export interface Submitted {
 export interface SubmitterOptions {
   /** How long Redis may take to accept a job before the request answers 503. */
   enqueueTimeoutMs: number;
+  /** `bucket/prefix` entries a job's input must fall under; undefined: anywhere in the allowed buckets. */
+  allowedPrefixes?: string[] | undefined;
 }
 
 const describe = (error: unknown) => (error instanceof Error ? error.message : String(error));
@@ -55,7 +57,11 @@ export class JobSubmitter {
     private readonly options: SubmitterOptions = { enqueueTimeoutMs: 5_000 },
   ) {}
 
-  predictCsv(request: PredictCsvRequest, key: string | undefined): Promise<Submitted> {
+  predictCsv(
+    request: PredictCsvRequest,
+    key: string | undefined,
+    owner: string | null = null,
+  ): Promise<Submitted> {
     const inputUri = request.input_file_s3;
     return this.submit(
       {
@@ -66,10 +72,15 @@ export class JobSubmitter {
         payload: (jobId) => predictCsvPayload(request, jobId),
       },
       key,
+      owner,
     );
   }
 
-  trainCsv(request: TrainCsvRequest, key: string | undefined): Promise<Submitted> {
+  trainCsv(
+    request: TrainCsvRequest,
+    key: string | undefined,
+    owner: string | null = null,
+  ): Promise<Submitted> {
     const sourceUri = request.train_file_s3;
     return this.submit(
       {
@@ -80,10 +91,15 @@ export class JobSubmitter {
         payload: (jobId) => trainCsvPayload(request, jobId),
       },
       key,
+      owner,
     );
   }
 
-  trainFeedback(request: TrainFeedbackRequest, key: string | undefined): Promise<Submitted> {
+  trainFeedback(
+    request: TrainFeedbackRequest,
+    key: string | undefined,
+    owner: string | null = null,
+  ): Promise<Submitted> {
     const sourceUri = asPrefix(request.train_dir_s3);
     return this.submit(
       {
@@ -95,17 +111,22 @@ export class JobSubmitter {
         payload: (jobId) => trainFeedbackPayload(request, jobId),
       },
       key,
+      owner,
     );
   }
 
-  private async submit<N extends JobName>(submission: Submission<N>, key: string | undefined) {
+  private async submit<N extends JobName>(
+    submission: Submission<N>,
+    key: string | undefined,
+    owner: string | null,
+  ) {
     const hash = key === undefined ? undefined : requestHash(submission.type, submission.request);
     if (key !== undefined) {
       // A replay answers from MySQL alone: it must not depend on the input still being in S3.
       const earlier = await this.jobs.findByIdempotencyKey(key);
       if (earlier) return this.replay(earlier, key, hash);
     }
-    await checkSource(this.store, submission.source, this.logger);
+    await checkSource(this.store, submission.source, this.logger, this.options.allowedPrefixes);
     let job: Job;
     try {
       job = await this.jobs.create({
@@ -114,6 +135,7 @@ export class JobSubmitter {
         input: submission.request,
         idempotencyKey: key,
         requestHash: hash,
+        apiKeyId: owner,
       });
     } catch (error) {
       if (key === undefined || !isUniqueViolation(error)) throw error;

@@ -1,3 +1,4 @@
+import { errorBody } from '@shelfwise/contracts';
 import { z } from 'zod';
 import type { Operation, OperationResponse } from './operation';
 
@@ -53,13 +54,47 @@ function response({ description, schema, contentType, headers }: OperationRespon
   };
 }
 
+const errorAnswer = (description: string, headers?: Record<string, string>): JsonSchema => ({
+  description,
+  content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+  ...(headers
+    ? {
+        headers: Object.fromEntries(
+          Object.entries(headers).map(([name, text]) => [
+            name,
+            { description: text, schema: { type: 'string' } },
+          ]),
+        ),
+      }
+    : {}),
+});
+
+/** What every route behind the key check may also answer. */
+function accessResponses(access: 'client' | 'admin'): Record<string, JsonSchema> {
+  return {
+    401: errorAnswer('UNAUTHENTICATED: no API key, or an unknown or revoked one', {
+      'WWW-Authenticate': '`Bearer`',
+    }),
+    403: errorAnswer(
+      access === 'admin' ? 'FORBIDDEN: this needs an admin key' : "FORBIDDEN: another key's job",
+    ),
+    429: errorAnswer('RATE_LIMITED: over the per-key limit', {
+      'Retry-After': 'seconds until the window ends',
+    }),
+  };
+}
+
 function operationObject(operation: Operation): JsonSchema {
   const params = parameters(operation);
   const { body } = operation;
+  const access = operation.access ?? 'client';
   return {
     operationId: operation.operationId,
     summary: operation.summary,
+    description:
+      access === 'open' ? 'Open: no API key.' : access === 'admin' ? 'Needs an admin key.' : 'Any API key.',
     tags: [operation.tag],
+    ...(access === 'open' ? { security: [] } : {}),
     ...(params.length > 0 ? { parameters: params } : {}),
     ...(body
       ? {
@@ -72,9 +107,12 @@ function operationObject(operation: Operation): JsonSchema {
           },
         }
       : {}),
-    responses: Object.fromEntries(
-      Object.entries(operation.responses).map(([status, answer]) => [status, response(answer)]),
-    ),
+    responses: {
+      ...Object.fromEntries(
+        Object.entries(operation.responses).map(([status, answer]) => [status, response(answer)]),
+      ),
+      ...(access === 'open' ? {} : accessResponses(access)),
+    },
   };
 }
 
@@ -97,6 +135,18 @@ export function openApiDocument(operations: Operation[], info: DocumentInfo): Js
     openapi: '3.1.1',
     info,
     tags: [...new Set(operations.map((o) => o.tag))].map((name) => ({ name })),
+    // Every operation needs a key unless it says `security: []`.
+    security: [{ bearerAuth: [] }],
     paths,
+    components: {
+      securitySchemes: {
+        bearerAuth: {
+          type: 'http',
+          scheme: 'bearer',
+          description: 'An API key (`pnpm apikey create`, or ADMIN_API_KEY) as `Authorization: Bearer <key>`',
+        },
+      },
+      schemas: { Error: jsonSchema(errorBody, 'output') },
+    },
   };
 }

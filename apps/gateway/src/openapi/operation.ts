@@ -22,4 +22,6 @@ export interface Operation {
   headers?: Record<string, { description: string; schema: z.ZodType }>;
   body?: { schema: z.ZodType; contentType?: string; description?: string };
   responses: Record<number, OperationResponse>;
+  /** Who may call it: `open` needs no key, `client` any key, `admin` an admin key. Default: `client`. */
+  access?: 'open' | 'client' | 'admin';
 }

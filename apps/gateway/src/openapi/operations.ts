@@ -193,6 +193,7 @@ export const OPERATIONS: Operation[] = [
     method: 'post',
     path: '/v1/models/{version}/promote',
     operationId: 'promoteModel',
+    access: 'admin',
     summary: 'Make a READY version the serving one; the previous one becomes ARCHIVED',
     tag: 'models',
     pathParams: version,
@@ -220,6 +221,7 @@ export const OPERATIONS: Operation[] = [
   {
     method: 'get',
     path: '/healthz',
+    access: 'open',
     operationId: 'health',
     summary: 'Liveness: the process answers (no dependency is called)',
     tag: 'operations',
@@ -228,6 +230,7 @@ export const OPERATIONS: Operation[] = [
   {
     method: 'get',
     path: '/readyz',
+    access: 'open',
     operationId: 'ready',
     summary: 'Readiness of MySQL, Redis and S3, each with its latency',
     tag: 'operations',
@@ -239,6 +242,7 @@ export const OPERATIONS: Operation[] = [
   {
     method: 'get',
     path: '/metrics',
+    access: 'open',
     operationId: 'metrics',
     summary: 'Prometheus metrics of this process (requests, queue depths, model quality)',
     tag: 'operations',
@@ -247,6 +251,7 @@ export const OPERATIONS: Operation[] = [
   {
     method: 'get',
     path: '/openapi.json',
+    access: 'open',
     operationId: 'openapi',
     summary: 'This document (OpenAPI 3.1); browse it at /docs',
     tag: 'operations',

@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import { z } from 'zod';
+import { requireAdmin } from '../auth/require-admin';
 import type { ModelRegistry } from '../models/model-registry';
 import { toModelView } from '../models/model-view';
 
@@ -15,7 +16,7 @@ export function modelRoutes(registry: ModelRegistry): Router {
     const { version } = versionParam.parse(req.params);
     res.json(toModelView(await registry.find(version)));
   });
-  router.post('/v1/models/:version/promote', async (req, res) => {
+  router.post('/v1/models/:version/promote', requireAdmin(), async (req, res) => {
     const { version } = versionParam.parse(req.params);
     res.json(toModelView(await registry.promote(version)));
   });

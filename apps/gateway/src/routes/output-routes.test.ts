@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { JobRepository, type JobType } from '@shelfwise/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, startGateway, type TestGateway } from '../test-support/test-gateway';
+import { bearer, call, startGateway, type TestGateway } from '../test-support/test-gateway';
 import { createTestServices, type TestServices } from '../test-support/test-services';
 
 describe('GET /v1/jobs/:id/output', () => {
@@ -35,7 +35,7 @@ describe('GET /v1/jobs/:id/output', () => {
     const uri = `s3://${services.s3.buckets.inference}/${randomUUID()}/predictions.csv`;
     await services.s3.store.upload(uri, csv);
     const id = await succeeded(uri);
-    const response = await fetch(`${gateway.url}/v1/jobs/${id}/output`);
+    const response = await fetch(`${gateway.url}/v1/jobs/${id}/output`, { headers: bearer() });
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toContain('text/csv');
     expect(response.headers.get('content-disposition')).toBe(`attachment; filename=predictions-${id}.csv`);

@@ -3,6 +3,7 @@ import type { JobRepository } from '@shelfwise/db';
 import type { Logger } from '@shelfwise/logger';
 import type { ObjectStore } from '@shelfwise/storage';
 import { Router } from 'express';
+import { assertOwns, callerOf } from '../auth/caller';
 import { ConflictError } from '../errors/conflict-error';
 import { NotFoundError } from '../errors/not-found-error';
 
@@ -12,6 +13,7 @@ export function outputRoutes(jobs: JobRepository, store: ObjectStore, logger: Lo
   router.get('/v1/jobs/:id/output', async (req, res) => {
     const job = await jobs.findById(req.params.id);
     if (!job) throw new NotFoundError(`no job ${req.params.id}`);
+    assertOwns(callerOf(res), job);
     if (job.type !== 'PREDICT_CSV') {
       throw new ConflictError(
         `job ${job.id} is a ${job.type} job; only PREDICT_CSV jobs have an output file`,

@@ -1,5 +1,6 @@
 import { predictCsvRequest, trainCsvRequest, trainFeedbackRequest } from '@shelfwise/contracts';
 import { type Response, Router } from 'express';
+import { callerOf } from '../auth/caller';
 import { idempotencyKey } from '../http/idempotency-key';
 import type { JobSubmitter, Submitted } from '../jobs/job-submitter';
 
@@ -16,15 +17,15 @@ export function submitRoutes(submitter: JobSubmitter): Router {
   const router = Router();
   router.post('/v1/predict/csv', async (req, res) => {
     const request = predictCsvRequest.parse(req.body);
-    accepted(res, await submitter.predictCsv(request, idempotencyKey(req)));
+    accepted(res, await submitter.predictCsv(request, idempotencyKey(req), callerOf(res).keyId));
   });
   router.post('/v1/train/csv', async (req, res) => {
     const request = trainCsvRequest.parse(req.body);
-    accepted(res, await submitter.trainCsv(request, idempotencyKey(req)));
+    accepted(res, await submitter.trainCsv(request, idempotencyKey(req), callerOf(res).keyId));
   });
   router.post('/v1/train/human_feedback', async (req, res) => {
     const request = trainFeedbackRequest.parse(req.body);
-    accepted(res, await submitter.trainFeedback(request, idempotencyKey(req)));
+    accepted(res, await submitter.trainFeedback(request, idempotencyKey(req), callerOf(res).keyId));
   });
   return router;
 }

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startGateway, type TestGateway } from '../test-support/test-gateway';
+import { bearer, startGateway, type TestGateway } from '../test-support/test-gateway';
 import { createTestServices, type TestServices } from '../test-support/test-services';
 
 type Body = RequestInit['body'];
@@ -13,7 +13,7 @@ describe('POST /v1/uploads', () => {
   const upload = async (query: string, body: Body, contentType = 'text/csv') => {
     const response = await fetch(`${gateway.url}/v1/uploads${query}`, {
       method: 'POST',
-      headers: { 'content-type': contentType },
+      headers: { 'content-type': contentType, ...bearer() },
       body,
       duplex: 'half',
     } as RequestInit);

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { Registry } from '@shelfwise/metrics';
@@ -19,6 +20,12 @@ export interface Answer {
   body: any;
 }
 
+/** The admin key every in-process test gateway accepts, as ADMIN_API_KEY would be; `call` sends it. */
+export const TEST_ADMIN_KEY = `sw_test_${randomBytes(32).toString('base64url')}`;
+
+/** Headers that authenticate as `key` (the test admin key unless given). */
+export const bearer = (key: string = TEST_ADMIN_KEY) => ({ authorization: `Bearer ${key}` });
+
 /** The real app, in process on a free port, over the test file's real services. */
 export async function startGateway(
   services: TestServices,
@@ -34,6 +41,7 @@ export async function startGateway(
     onlineEvents: services.onlineEvents,
     predictTimeoutMs: 5_000,
     datasetBucket: services.s3.buckets.dataset,
+    adminKeys: [TEST_ADMIN_KEY],
     ...overrides,
   });
   const server = app.listen(0, '127.0.0.1');
@@ -49,16 +57,21 @@ export async function startGateway(
   };
 }
 
-/** One HTTP call; `body` is sent as JSON unless it is already a string. */
+/**
+ * One HTTP call; `body` is sent as JSON unless it is already a string. It sends the test admin key unless
+ * `headers` has its own `authorization`; an empty one sends none.
+ */
 export async function call(
   url: string,
   method: string,
   body?: unknown,
   headers: Record<string, string> = {},
 ): Promise<Answer> {
+  const sent: Record<string, string> = { ...bearer(), ...headers };
+  if (sent.authorization === '') delete sent.authorization;
   const response = await fetch(url, {
     method,
-    headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
+    headers: body === undefined ? sent : { 'content-type': 'application/json', ...sent },
     body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
     signal: AbortSignal.timeout(20_000),
   });

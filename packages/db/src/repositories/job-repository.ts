@@ -8,6 +8,7 @@ export interface NewJob {
   input: Prisma.InputJsonValue;
   idempotencyKey?: string | undefined;
   requestHash?: string | undefined;
+  apiKeyId?: string | null | undefined;
 }
 
 export interface JobListQuery {
@@ -16,6 +17,8 @@ export interface JobListQuery {
   /** The id of the last job of the previous page. */
   cursor?: string | undefined;
   limit: number;
+  /** Only the jobs this API key submitted (a client's view); undefined: every job. */
+  apiKeyId?: string | undefined;
 }
 
 export interface JobPage {
@@ -49,7 +52,7 @@ export class JobRepository {
   /** Newest first; a stable order (created_at, id) so pages never skip or repeat a row. */
   async list(query: JobListQuery): Promise<JobPage> {
     const items = await this.db.job.findMany({
-      where: { type: query.type, status: query.status },
+      where: { type: query.type, status: query.status, apiKeyId: query.apiKeyId },
       orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
       take: query.limit + 1,
       ...(query.cursor ? { cursor: { id: query.cursor }, skip: 1 } : {}),
