@@ -7,10 +7,10 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { exportModel, type LabelledText, train } from '@shelfwise/classifier';
-import { createPrismaClient, type Db, ModelVersionRepository, migrate } from '@shelfwise/db';
+import { type LabelledText, train } from '@shelfwise/classifier';
+import { createPrismaClient, type Db, migrate } from '@shelfwise/db';
 import { createS3Client, type EmbeddedS3, ObjectStore, startEmbeddedS3 } from '@shelfwise/storage';
-import { dropDatabase } from '@shelfwise/test-kit';
+import { dropDatabase, publishServingModel } from '@shelfwise/test-kit';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const TRAINING_DATA = join(ROOT, '..', 'shared', 'data', 'Training_Data.csv');
@@ -66,20 +66,7 @@ export async function startBenchStack(): Promise<BenchStack> {
   await store.ensureBuckets();
 
   const examples = await readTrainingSet();
-  const trained = await train(examples, { epochs: 5, seed: 42 });
-  const { onnx, manifest } = exportModel(trained);
-  const models = new ModelVersionRepository(db);
-  const row = await models.create({
-    artifactUri: (v) => `s3://${buckets.models}/${v}/`,
-    datasetUri: 'file:Training_Data.csv',
-    datasetHash: trained.trainingDataHash.padEnd(64, '0').slice(0, 64),
-    labels: [...trained.labels],
-    metrics: { eval_f1: trained.metrics.f1 },
-  });
-  await store.upload(`${row.artifactUri}model.onnx`, onnx);
-  await store.upload(`${row.artifactUri}manifest.json`, JSON.stringify(manifest));
-  await models.markReady(row.version, { eval_f1: trained.metrics.f1 });
-  await models.promote(row.version);
+  await publishServingModel(db, store, buckets.models, await train(examples, { epochs: 5, seed: 42 }));
 
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '',

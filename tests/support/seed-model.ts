@@ -1,27 +1,11 @@
-import { exportModel, train } from '@shelfwise/classifier';
-import { type Db, ModelVersionRepository } from '@shelfwise/db';
+import { train } from '@shelfwise/classifier';
+import type { Db } from '@shelfwise/db';
 import type { ObjectStore } from '@shelfwise/storage';
+import { publishServingModel } from '@shelfwise/test-kit';
 import { trainingRows } from './training-sample';
 
-/**
- * Trains a small model in the test process and makes it the serving version, as a finished training job
- * would: tests about predictions need a model, not the minute a training job costs.
- */
+/** A small model trained on 2,000 real rows, serving: enough for tests about predictions. */
 export async function seedServingModel(db: Db, store: ObjectStore, modelsBucket: string): Promise<number> {
   const examples = trainingRows(2_000, 1).map((row) => ({ text: row.text, label: row.label }));
-  const trained = await train(examples, { epochs: 3, seed: 42 });
-  const { onnx, manifest } = exportModel(trained);
-  const versions = new ModelVersionRepository(db);
-  const row = await versions.create({
-    artifactUri: (version) => `s3://${modelsBucket}/${version}/`,
-    datasetUri: 'file:Training_Data.csv',
-    datasetHash: trained.trainingDataHash.padEnd(64, '0').slice(0, 64),
-    labels: [...trained.labels],
-    metrics: { eval_f1: trained.metrics.f1 },
-  });
-  await store.upload(`${row.artifactUri}model.onnx`, onnx);
-  await store.upload(`${row.artifactUri}manifest.json`, JSON.stringify(manifest));
-  await versions.markReady(row.version, { eval_f1: trained.metrics.f1 });
-  await versions.promote(row.version);
-  return row.version;
+  return publishServingModel(db, store, modelsBucket, await train(examples, { epochs: 3, seed: 42 }));
 }
