@@ -10,6 +10,7 @@ COPY . .
 RUN pnpm install --frozen-lockfile \
  && cd node_modules/.pnpm/onnxruntime-node@*/node_modules/onnxruntime-node && node script/install \
  && cd /app && pnpm install --frozen-lockfile --prod --ignore-scripts
-ENV NODE_ENV=production SHELFWISE_DEVICE=cuda
+# Two malloc arenas: see app.Dockerfile.
+ENV NODE_ENV=production INFERENCE_DEVICE=cuda MALLOC_ARENA_MAX=2
 USER 1000
 CMD ["node", "--import", "tsx", "apps/worker/src/main.ts"]
