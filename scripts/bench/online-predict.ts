@@ -1,6 +1,7 @@
 // `pnpm bench:online [requests]`: sequential POST /v1/predict with one text through the real gateway,
 // online queue and worker; prints p50 and p99 latency.
-import { freePort, startBenchStack, until } from './bench-stack';
+import { freePort } from '@shelfwise/test-kit';
+import { startBenchStack, until } from './bench-stack';
 
 const requests = Number(process.argv[2] ?? 2_000);
 const stack = await startBenchStack();

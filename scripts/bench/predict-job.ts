@@ -5,7 +5,8 @@ import { Readable } from 'node:stream';
 import { JobRepository } from '@shelfwise/db';
 import { createRedis } from '@shelfwise/infrastructure';
 import { JobProducer } from '@shelfwise/queue';
-import { freePort, peakRssMb, startBenchStack, until } from './bench-stack';
+import { freePort } from '@shelfwise/test-kit';
+import { peakRssMb, startBenchStack, until } from './bench-stack';
 
 const rows = Number(process.argv[2] ?? 1_000_000);
 const stack = await startBenchStack();

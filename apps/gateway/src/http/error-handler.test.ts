@@ -1,7 +1,8 @@
 import { createPrismaClient } from '@shelfwise/db';
+import { freePort } from '@shelfwise/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, startGateway, type TestGateway } from '../test-support/test-gateway';
-import { closedPort, createTestServices, type TestServices } from '../test-support/test-services';
+import { createTestServices, type TestServices } from '../test-support/test-services';
 
 describe('errors at the edge: one JSON shape, the right status', () => {
   let services: TestServices;
@@ -36,7 +37,7 @@ describe('errors at the edge: one JSON shape, the right status', () => {
   });
 
   it('answers 503 UNAVAILABLE with Retry-After when MySQL cannot be reached', async () => {
-    const db = createPrismaClient(`mysql://root@127.0.0.1:${await closedPort()}/shelfwise`);
+    const db = createPrismaClient(`mysql://root@127.0.0.1:${await freePort()}/shelfwise`);
     const broken = await startGateway(services, { db });
     try {
       const answer = await call(`${broken.url}/v1/jobs`, 'GET');

@@ -1,11 +1,7 @@
+import { freePort } from '@shelfwise/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, startGateway, type TestGateway } from '../test-support/test-gateway';
-import {
-  closedPort,
-  createTestServices,
-  type TestServices,
-  unreachableProducer,
-} from '../test-support/test-services';
+import { createTestServices, type TestServices, unreachableProducer } from '../test-support/test-services';
 
 const TIMEOUT_MS = 300;
 
@@ -56,7 +52,7 @@ describe('POST /v1/predict with no worker running', () => {
   });
 
   it('answers 503 UNAVAILABLE when Redis is down', async () => {
-    const dead = unreachableProducer(await closedPort(), services.prefix);
+    const dead = unreachableProducer(await freePort(), services.prefix);
     const broken = await startGateway(services, { producer: dead.producer, predictTimeoutMs: TIMEOUT_MS });
     try {
       const answer = await predict({ texts: ['milk'] }, broken.url);

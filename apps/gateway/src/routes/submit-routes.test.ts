@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { JOBS, type JobName } from '@shelfwise/contracts';
 import { JobRepository } from '@shelfwise/db';
+import { freePort } from '@shelfwise/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, startGateway, type TestGateway } from '../test-support/test-gateway';
 import {
-  closedPort,
   createTestServices,
   silentServer,
   type TestServices,
@@ -268,7 +268,7 @@ describe('job submission endpoints, over real MySQL, Redis and S3', () => {
 
   describe('when Redis refuses the job', () => {
     it('marks the row FAILED with ENQUEUE_FAILED and answers 503; a retry with the key makes a new job', async () => {
-      const dead = unreachableProducer(await closedPort(), services.prefix);
+      const dead = unreachableProducer(await freePort(), services.prefix);
       const broken = await startGateway(services, { producer: dead.producer });
       try {
         const key = randomUUID();

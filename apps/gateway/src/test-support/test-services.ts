@@ -54,16 +54,6 @@ export async function createTestServices(label: string): Promise<TestServices> {
   };
 }
 
-/** A TCP port with nothing listening on it. */
-export async function closedPort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  server.close();
-  await once(server, 'close');
-  return port;
-}
-
 /** A server that accepts connections and never answers: a Redis that hangs. */
 export async function silentServer(): Promise<{ port: number; server: Server }> {
   const server = createServer(() => {}).listen(0, '127.0.0.1');
