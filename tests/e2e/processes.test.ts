@@ -82,9 +82,11 @@ describe('gateway and worker processes', () => {
     const port = await freePort();
     const closed = await freePort();
     launch('gateway', { PORT: String(port), DATABASE_URL: `mysql://root@127.0.0.1:${closed}/shelfwise` });
+    // Right after start Redis may not have connected yet; wait for the steady state in which only MySQL is down.
+    type Readiness = { checks?: Record<string, { ok: boolean }> };
     const answer = await pollUntil(
       () => getJson(`http://127.0.0.1:${port}/readyz`),
-      (r) => r.status === 503,
+      (r) => r.status === 503 && (r.body as Readiness).checks?.redis?.ok === true,
     );
     expect(answer.body).toMatchObject({
       status: 'unavailable',
