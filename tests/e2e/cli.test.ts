@@ -4,10 +4,10 @@ import { rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { labelledProducts, toCsv } from '@shelfwise/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, freePort, TEST_ADMIN_KEY } from '../support/app-process';
 import { type RunningSystem, startSystem } from '../support/start-system';
-import { toCsv, trainingRows } from '../support/training-sample';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const DIR = mkdtempSync(join(tmpdir(), 'shelfwise-cli-'));
@@ -104,7 +104,7 @@ describe('the shelfwise CLI against the running system', () => {
   });
 
   it('uploads, trains, waits, lists, promotes and predicts, with exit codes scripts can trust', async () => {
-    const train = trainingRows(1_500, 0);
+    const train = labelledProducts(1_500);
     const trainFile = await file(
       'train set.csv',
       ['product_description', 'Category'],
@@ -153,7 +153,7 @@ describe('the shelfwise CLI against the running system', () => {
     expect(table[1]).toMatch(/^\*v2\s+READY\s+PRODUCTION\s+0\.\d{3}\s+\d\.\d{3}\s/);
     expect(table[2]).toMatch(/^ v1\s+READY\s+ARCHIVED\s/);
 
-    const held = trainingRows(60, 3);
+    const held = labelledProducts(60, 3);
     const incoming = await json([
       'upload',
       await file(
@@ -200,7 +200,7 @@ describe('the shelfwise CLI against the running system', () => {
   });
 
   it('exits 4 when --timeout passes while the job goes on, and 1 once it is cancelled', async () => {
-    const rows = trainingRows(1_500, 1).map((r) => [r.text, r.label]);
+    const rows = labelledProducts(1_500, 2).map((r) => [r.text, r.label]);
     const uri = (await json(['upload', await file('long.csv', ['product_description', 'Category'], rows)]))
       .body.uri;
     // Far more epochs than needed: the job is still going when the 1 s wait gives up.

@@ -2,12 +2,12 @@ import { mkdtempSync } from 'node:fs';
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { labelledProducts, toCsv } from '@shelfwise/test-kit';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Chromium, launchChromium } from '../support/launch-chromium';
 import { pixelStats } from '../support/pixel-stats';
 import { type RunningSystem, startSystem } from '../support/start-system';
-import { toCsv, trainingRows } from '../support/training-sample';
 
 // Screenshots stay here after the run (outside the repository), for people to look at.
 const SHOTS = mkdtempSync(join(tmpdir(), 'shelfwise-console-'));
@@ -26,7 +26,7 @@ describe('the web console in headless Chromium', () => {
     // A second model must wait for a manual promote: the test promotes through the page.
     system = await startSystem('e2e_console', { AUTO_PROMOTE: 'never' });
     page = await browser.context.newPage();
-    const train = trainingRows(2_000, 0);
+    const train = labelledProducts(2_000);
     trainFile = join(SHOTS, 'train.csv');
     await writeFile(
       trainFile,
@@ -35,7 +35,7 @@ describe('the web console in headless Chromium', () => {
         train.map((r) => [r.text, r.label]),
       ),
     );
-    const held = trainingRows(100, 3);
+    const held = labelledProducts(100, 3);
     predictFile = join(SHOTS, 'incoming products.csv');
     await writeFile(
       predictFile,

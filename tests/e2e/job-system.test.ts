@@ -1,7 +1,7 @@
+import { labelledProducts, toCsv } from '@shelfwise/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pollUntil } from '../support/app-process';
 import { type RunningSystem, startSystem } from '../support/start-system';
-import { toCsv, trainingRows } from '../support/training-sample';
 
 // The whole system as users run it: real gateway and worker processes, MySQL, Redis and the S3 server.
 describe('the job system end to end', () => {
@@ -29,7 +29,7 @@ describe('the job system end to end', () => {
 
   it('trains, predicts a file with verified labels, retrains, promotes and swaps without a restart', async () => {
     const { s3, database, client } = system;
-    const train = trainingRows(3_000, 0);
+    const train = labelledProducts(3_000);
     await s3.store.upload(
       `${dataset()}/train.csv`,
       toCsv(
@@ -50,7 +50,7 @@ describe('the job system end to end', () => {
     expect(await s3.store.exists(`s3://${s3.buckets.models}/1/manifest.json`)).toBe(true);
 
     // An inference file: 200 held-out rows, every other one verified by a human.
-    const held = trainingRows(200, 3);
+    const held = labelledProducts(200, 3);
     await s3.store.upload(
       `${dataset()}/incoming.csv`,
       toCsv(

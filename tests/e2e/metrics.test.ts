@@ -1,10 +1,9 @@
 import { METRIC } from '@shelfwise/metrics';
-import type { TestS3 } from '@shelfwise/test-kit';
+import { labelledProducts, type TestS3, toCsv } from '@shelfwise/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pollUntil } from '../support/app-process';
 import { parsePrometheusText, type Sample, select, total } from '../support/prometheus-text';
 import { type RunningSystem, startSystem } from '../support/start-system';
-import { toCsv, trainingRows } from '../support/training-sample';
 
 // After real jobs through real processes, both /metrics endpoints show what Prometheus would scrape.
 describe('metrics and logs after an end-to-end job', () => {
@@ -12,7 +11,7 @@ describe('metrics and logs after an end-to-end job', () => {
   let api: string;
   let workerUrl: string;
   let s3: TestS3;
-  const held = trainingRows(200, 3);
+  const held = labelledProducts(200, 3);
   let predictJobId: string;
 
   const post = (path: string, body: unknown) => system.client.post(path, body);
@@ -37,7 +36,7 @@ describe('metrics and logs after an end-to-end job', () => {
     ({ api, workerUrl, s3 } = system);
 
     const dataset = `s3://${s3.buckets.dataset}`;
-    const train = trainingRows(3_000, 0);
+    const train = labelledProducts(3_000);
     await s3.store.upload(
       `${dataset}/train.csv`,
       toCsv(

@@ -1,8 +1,8 @@
 import { type MlflowTestServer, type StoredRun, startMlflowTestServer } from '@shelfwise/mlflow-test-server';
+import { labelledProducts, toCsv } from '@shelfwise/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pollUntil } from '../support/app-process';
 import { startSystem } from '../support/start-system';
-import { toCsv, trainingRows } from '../support/training-sample';
 
 const REGISTERED_MODEL = 'shelfwise-classifier';
 
@@ -13,7 +13,7 @@ async function startTrackedSystem(label: string, extraEnv: Record<string, string
   const { s3, database, client } = system;
   const dataset = `s3://${s3.buckets.dataset}`;
   const uploadTraining = async (name: string, count: number) => {
-    const rows = trainingRows(count, 0);
+    const rows = labelledProducts(count);
     await s3.store.upload(
       `${dataset}/${name}`,
       toCsv(
@@ -24,7 +24,7 @@ async function startTrackedSystem(label: string, extraEnv: Record<string, string
     return `${dataset}/${name}`;
   };
   const uploadLabelledInference = async (name: string) => {
-    const rows = trainingRows(100, 3);
+    const rows = labelledProducts(100, 3);
     await s3.store.upload(
       `${dataset}/${name}`,
       toCsv(

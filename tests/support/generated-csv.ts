@@ -1,11 +1,11 @@
-import { toCsv, trainingRows } from './training-sample';
+import { labelledProducts, toCsv } from '@shelfwise/test-kit';
 
 /**
- * An inference file of `rows` real product descriptions (the training set, cycled; each row numbered so
+ * An inference file of `rows` product descriptions (10,000 generated ones, cycled; each row numbered so
  * every line is distinct and its place in the output can be checked).
  */
 export function predictionInput(rows: number): { csv: string; texts: string[] } {
-  const source = trainingRows(10_000, 0, 1);
+  const source = labelledProducts(10_000, 7);
   const texts = Array.from({ length: rows }, (_, i) => `${source[i % source.length]?.text} #${i}`);
   return {
     csv: toCsv(
@@ -16,10 +16,10 @@ export function predictionInput(rows: number): { csv: string; texts: string[] } 
   };
 }
 
-/** A training file of `rows` labelled rows of the real training set. */
-export function trainingInput(rows: number, offset = 0): string {
+/** A training file of `rows` labelled product descriptions. */
+export function trainingInput(rows: number): string {
   return toCsv(
     ['product_description', 'Category'],
-    trainingRows(rows, offset, 1).map((row) => [row.text, row.label]),
+    labelledProducts(rows).map((row) => [row.text, row.label]),
   );
 }

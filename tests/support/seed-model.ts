@@ -1,11 +1,14 @@
 import { train } from '@shelfwise/classifier';
 import type { Db } from '@shelfwise/db';
 import type { ObjectStore } from '@shelfwise/storage';
-import { publishServingModel } from '@shelfwise/test-kit';
-import { trainingRows } from './training-sample';
+import { labelledProducts, publishServingModel } from '@shelfwise/test-kit';
 
-/** A small model trained on 2,000 real rows, serving: enough for tests about predictions. */
+/** A small model trained on 2,000 generated rows, serving: enough for tests about predictions. */
 export async function seedServingModel(db: Db, store: ObjectStore, modelsBucket: string): Promise<number> {
-  const examples = trainingRows(2_000, 1).map((row) => ({ text: row.text, label: row.label }));
-  return publishServingModel(db, store, modelsBucket, await train(examples, { epochs: 3, seed: 42 }));
+  return publishServingModel(
+    db,
+    store,
+    modelsBucket,
+    await train(labelledProducts(2_000, 2), { epochs: 3, seed: 42 }),
+  );
 }

@@ -24,6 +24,7 @@ export {
   parseManifest,
 } from './model-manifest';
 export { CONFIDENCE_COLUMN, PREDICTED_COLUMN, type PredictCsvResult, predictCsv } from './predict-csv';
+export { createRandom } from './random';
 export { type Split, stratifiedSplit } from './stratified-split';
 export { type EpochReport, type TrainedModel, type TrainHooks, train } from './train';
 export {

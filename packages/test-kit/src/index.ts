@@ -1,5 +1,7 @@
 export { freePort } from './free-port';
+export { type LabelledProduct, labelledProducts } from './labelled-products';
 export { publishServingModel } from './publish-serving-model';
 export { createTestDatabase, dropDatabase, MIGRATIONS_DIR, type TestDatabase } from './test-database';
 export { createTestS3, type TestS3 } from './test-s3';
+export { toCsv } from './to-csv';
 export { uniquePrefix } from './unique-prefix';

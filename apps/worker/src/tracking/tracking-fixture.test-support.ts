@@ -11,8 +11,14 @@ import {
 } from '@shelfwise/db';
 import { createLogger } from '@shelfwise/logger';
 import { type MlflowTestServer, type StoredRun, startMlflowTestServer } from '@shelfwise/mlflow-test-server';
-import { createTestDatabase, createTestS3, type TestDatabase, type TestS3 } from '@shelfwise/test-kit';
-import { trainingRows } from '../../../../tests/support/training-sample';
+import {
+  createTestDatabase,
+  createTestS3,
+  labelledProducts,
+  type TestDatabase,
+  type TestS3,
+} from '@shelfwise/test-kit';
+
 import { createTracking, type Tracking } from './create-tracking';
 import { RUN_TAGS } from './tracking-keys';
 import type { TrainingRunPayload } from './tracking-payloads';
@@ -60,9 +66,9 @@ export async function createTrackingFixture(label: string): Promise<TrackingFixt
   };
 }
 
-/** A small model trained on rows of the real training set (few hash buckets keep model.onnx small). */
+/** A small model trained on generated product rows (few hash buckets keep model.onnx small). */
 export function trainSmallModel(epochs: number): Promise<TrainedModel> {
-  const rows = trainingRows(600, 1);
+  const rows = labelledProducts(600, 2);
   const split = stratifiedSplit(rows, 0.2, 42);
   return train(split.train, {
     epochs,
