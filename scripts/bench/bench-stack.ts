@@ -6,13 +6,13 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type LabelledText, train } from '@shelfwise/classifier';
+import { type LabelledText, readLabelledCsv, train } from '@shelfwise/classifier';
 import { createPrismaClient, type Db, migrate } from '@shelfwise/db';
 import { createS3Client, type EmbeddedS3, ObjectStore, startEmbeddedS3 } from '@shelfwise/storage';
 import { dropDatabase, publishServingModel } from '@shelfwise/test-kit';
+import { trainingDataPath } from '../../packages/classifier/bench/training-data-path';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-export const TRAINING_DATA = join(ROOT, '..', 'shared', 'data', 'Training_Data.csv');
 
 export interface BenchStack {
   env: Record<string, string>;
@@ -24,14 +24,6 @@ export interface BenchStack {
   examples: LabelledText[];
   start(app: 'gateway' | 'worker', extra?: Record<string, string>): ChildProcess;
   close(): Promise<void>;
-}
-
-export async function readTrainingSet(): Promise<LabelledText[]> {
-  const lines = (await readFile(TRAINING_DATA, 'utf8')).trim().split('\n').slice(1);
-  return lines.map((line) => {
-    const comma = line.lastIndexOf(',');
-    return { text: line.slice(0, comma), label: line.slice(comma + 1).trim() };
-  });
 }
 
 export async function startBenchStack(): Promise<BenchStack> {
@@ -56,7 +48,8 @@ export async function startBenchStack(): Promise<BenchStack> {
   const store = new ObjectStore(createS3Client(settings), Object.values(buckets));
   await store.ensureBuckets();
 
-  const examples = await readTrainingSet();
+  // The real set (TRAINING_DATA_CSV): the benches serve a model of production quality and realistic texts.
+  const examples = await readLabelledCsv(trainingDataPath());
   await publishServingModel(db, store, buckets.models, await train(examples, { epochs: 5, seed: 42 }));
 
   const env: Record<string, string> = {

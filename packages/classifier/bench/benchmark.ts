@@ -1,6 +1,7 @@
 /**
  * Quality and speed of the classifier on the real data:
  *   pnpm --filter @shelfwise/classifier exec tsx bench/benchmark.ts [path/to/Training_Data.csv]
+ * (default: TRAINING_DATA_CSV, else ../shared/data/Training_Data.csv beside the repository).
  * Quality: stratified, seeded (42) 20% hold-out; the model trains on the other 80% (10% of which is its
  * per-epoch validation set, so the hold-out plays no part in choosing the epoch). fastText runs on the same
  * split when the `fasttext` binary is installed. Speed: training on all rows, and in-process inference in
@@ -9,7 +10,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { forward } from '../src/embedding-bag';
 import {
@@ -25,11 +26,9 @@ import {
   type TrainOptions,
   train,
 } from '../src/index';
+import { trainingDataPath } from './training-data-path';
 
-const dataPath = resolve(
-  process.env.INIT_CWD ?? process.cwd(),
-  process.argv[2] ?? '/work/shared/data/Training_Data.csv',
-);
+const dataPath = trainingDataPath(process.argv[2] ?? process.env.TRAINING_DATA_CSV);
 const SEED = 42;
 const BATCH = 1024;
 
