@@ -10,7 +10,5 @@ export default defineConfig({
     // Two cores here: files run in parallel, each with its own database, queue prefix and buckets.
     fileParallelism: true,
     maxWorkers: 2,
-    // The SDK's notice that its 2027 releases need Node 22 is for whoever upgrades it, not every test run.
-    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
   },
 });

@@ -19,9 +19,8 @@ for (const app of ['gateway', 'worker']) {
   const child = spawn(process.execPath, ['--import', 'tsx', `apps/${app}/src/main.ts`], {
     cwd: root,
     stdio: 'inherit',
-    // The SDK's notice about Node 22 is for whoever upgrades it, not for every local start.
     // MALLOC_ARENA_MAX as the images set it (infra/docker/app.Dockerfile says why).
-    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', MALLOC_ARENA_MAX: '2', ...process.env },
+    env: { MALLOC_ARENA_MAX: '2', ...process.env },
   });
   children.set(app, child);
   child.on('exit', (code, signal) => {

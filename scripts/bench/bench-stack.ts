@@ -54,7 +54,6 @@ export async function startBenchStack(): Promise<BenchStack> {
 
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '',
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     // The processes run as the images run them (infra/docker/app.Dockerfile sets it and says why).
     MALLOC_ARENA_MAX: '2',
     DATABASE_URL: databaseUrl,

@@ -1,6 +1,8 @@
 import { createTestDatabase, createTestS3, type TestDatabase, type TestS3 } from '@shelfwise/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AppProcess, freePort, getJson, pollUntil, startApp } from '../support/app-process';
+import { logLines } from '../support/log-lines';
+import { seedServingModel } from '../support/seed-model';
 
 // The real gateway and worker processes against real MySQL, Redis and the S3 server.
 describe('gateway and worker processes', () => {
@@ -46,6 +48,29 @@ describe('gateway and worker processes', () => {
       checks: { mysql: { ok: true }, redis: { ok: true }, s3: { ok: true } },
     });
     expect((await getJson(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
+  });
+
+  it('serves on CPU with one warning when CUDA is asked for where there is none, and prints nothing else', async () => {
+    await seedServingModel(database.db, s3.store, s3.buckets.models);
+    const worker = launch('worker', { WORKER_PORT: String(await freePort()), INFERENCE_DEVICE: 'cuda' });
+    const serving = await pollUntil(
+      async () => logLines(worker.output()).find((line) => line.msg === 'serving model version'),
+      (line) => line !== undefined,
+    );
+    expect(serving).toMatchObject({ device: 'cpu' });
+    const warnings = logLines(worker.output()).filter(
+      (line) => line.msg === 'CUDA unavailable: running on CPU',
+    );
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]?.reason).toMatch(/no CUDA provider/);
+    // Neither onnxruntime's native error about libraries this CPU build lacks, nor the AWS SDK's notice
+    // about Node 22: a run that works prints only its own log lines, so a real error stands out.
+    expect(
+      worker
+        .output()
+        .split('\n')
+        .filter((line) => line !== '' && !line.startsWith('{')),
+    ).toEqual([]);
   });
 
   it('refuses to start in production with neither ADMIN_API_KEY nor a key in MySQL', async () => {

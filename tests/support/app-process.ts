@@ -29,7 +29,6 @@ export function startApp(name: 'gateway' | 'worker', env: Record<string, string>
     cwd: ROOT,
     env: {
       PATH: process.env.PATH,
-      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       ADMIN_API_KEY: TEST_ADMIN_KEY,
       ...env,
     },

@@ -1,3 +1,6 @@
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import ort from 'onnxruntime-node';
 
 export type Device = 'cpu' | 'cuda';
@@ -23,7 +26,8 @@ export async function openSession(onnx: Uint8Array, options: SessionOptions = {}
     ...(options.intraOpNumThreads ? { intraOpNumThreads: options.intraOpNumThreads } : {}),
   };
   let fallbackReason: string | null = null;
-  if (options.device === 'cuda') {
+  if (options.device === 'cuda') fallbackReason = missingCudaProvider();
+  if (options.device === 'cuda' && fallbackReason === null) {
     try {
       // Only CUDA is listed so that a failure surfaces here instead of a silent CPU session.
       const session = await ort.InferenceSession.create(onnx, { ...common, executionProviders: ['cuda'] });
@@ -34,4 +38,21 @@ export async function openSession(onnx: Uint8Array, options: SessionOptions = {}
   }
   const session = await ort.InferenceSession.create(onnx, { ...common, executionProviders: ['cpu'] });
   return { session, device: 'cpu', fallbackReason };
+}
+
+/**
+ * Why CUDA cannot work with this onnxruntime-node install, or null when it may. The npm package ships the
+ * CPU build; its CUDA provider libraries are added by its install script with ONNXRUNTIME_NODE_INSTALL_CUDA
+ * (the GPU image does). Asking for CUDA without them only makes onnxruntime print an error about
+ * libonnxruntime_providers_shared.so to stderr before the fallback, on every CPU host. An unknown layout
+ * of the package is no reason to skip the attempt.
+ */
+function missingCudaProvider(): string | null {
+  const bin = join(
+    dirname(createRequire(import.meta.url).resolve('onnxruntime-node')),
+    `../bin/napi-v6/${process.platform}/${process.arch}`,
+  );
+  if (!existsSync(join(bin, 'onnxruntime_binding.node'))) return null;
+  if (existsSync(join(bin, 'libonnxruntime_providers_cuda.so'))) return null;
+  return `this onnxruntime-node install has no CUDA provider (no libonnxruntime_providers_cuda.so in ${bin}; install it with ONNXRUNTIME_NODE_INSTALL_CUDA=v12)`;
 }

@@ -13,6 +13,9 @@ export interface S3Settings {
  * inside the object.
  */
 export function createS3Client(settings: S3Settings): S3Client {
+  // The SDK prints a notice, once per process, that its releases from 2027 on will need Node 22. This
+  // version is pinned, so the notice is for whoever upgrades it, not for every process that runs it.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   return new S3Client({
     endpoint: settings.endpoint,
     region: settings.region,

@@ -119,10 +119,17 @@ export class ModelServer {
       {
         modelVersion: row.version,
         previous: previous?.row.version,
+        device: predictor.device,
         loadMs: Math.round(performance.now() - started),
       },
       'serving model version',
     );
+    if (predictor.fallbackReason) {
+      this.deps.logger.warn(
+        { modelVersion: row.version, reason: predictor.fallbackReason },
+        'CUDA unavailable: running on CPU',
+      );
+    }
     if (previous) {
       previous.retired = true;
       this.releaseIfIdle(previous);
