@@ -2,7 +2,8 @@
 // gateway, worker) against the local MySQL and Redis. Ctrl-C stops all of it.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { loadConfigOrExit } from '@shelfwise/config';
-import { createS3Client, type EmbeddedS3, ObjectStore, startEmbeddedS3 } from '@shelfwise/storage';
+import { type EmbeddedS3, startEmbeddedS3 } from '@shelfwise/embedded-s3';
+import { createS3Client, ObjectStore } from '@shelfwise/storage';
 
 const config = loadConfigOrExit();
 const root = new URL('..', import.meta.url).pathname;

@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type LabelledText, readLabelledCsv, train } from '@shelfwise/classifier';
 import { createPrismaClient, type Db, migrate } from '@shelfwise/db';
-import { createS3Client, type EmbeddedS3, ObjectStore, startEmbeddedS3 } from '@shelfwise/storage';
+import { type EmbeddedS3, startEmbeddedS3 } from '@shelfwise/embedded-s3';
+import { createS3Client, ObjectStore } from '@shelfwise/storage';
 import { dropDatabase, publishServingModel } from '@shelfwise/test-kit';
 import { trainingDataPath } from '../../packages/classifier/bench/training-data-path';
 
@@ -22,7 +23,12 @@ export interface BenchStack {
   store: ObjectStore;
   buckets: { dataset: string; inference: string; models: string };
   examples: LabelledText[];
-  start(app: 'gateway' | 'worker', extra?: Record<string, string>): ChildProcess;
+  /** Starts an app from its TypeScript through tsx, or with `built` its bundle (apps/<app>/dist, `pnpm build`). */
+  start(
+    app: 'gateway' | 'worker',
+    extra?: Record<string, string>,
+    options?: { built?: boolean },
+  ): ChildProcess;
   close(): Promise<void>;
 }
 
@@ -75,10 +81,11 @@ export async function startBenchStack(): Promise<BenchStack> {
     store,
     buckets,
     examples,
-    start(app, extra = {}) {
+    start(app, extra = {}, { built = false } = {}) {
       // BENCH_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the apps under load.
       const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
-      const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', `apps/${app}/src/main.ts`], {
+      const entry = built ? [`apps/${app}/dist/main.js`] : ['--import', 'tsx', `apps/${app}/src/main.ts`];
+      const child = spawn(process.execPath, [...nodeArgs, ...entry], {
         cwd: ROOT,
         env: { ...env, ...extra },
         stdio: ['ignore', 'inherit', 'inherit'],
@@ -111,8 +118,13 @@ export async function until(
 }
 
 /** Peak resident set of a process (VmHWM), in MB. */
-export async function peakRssMb(pid: number): Promise<number> {
+export const peakRssMb = (pid: number): Promise<number> => statusMb(pid, 'VmHWM');
+
+/** Resident set of a process now (VmRSS), in MB. */
+export const rssMb = (pid: number): Promise<number> => statusMb(pid, 'VmRSS');
+
+async function statusMb(pid: number, field: 'VmHWM' | 'VmRSS'): Promise<number> {
   const status = await readFile(`/proc/${pid}/status`, 'utf8');
-  const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? Number.NaN);
+  const kb = Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? Number.NaN);
   return kb / 1024;
 }

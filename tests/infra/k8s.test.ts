@@ -1,4 +1,4 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ScaledObject } from '@kubernetes-models/keda/keda.sh/v1alpha1';
@@ -42,6 +42,9 @@ const ofKind = (kind: string, list = all) => list.filter((m) => m.kind === kind)
 const named = (kind: string, name: string) => ofKind(kind).find((m) => m.metadata.name === name);
 const configMap = named('ConfigMap', 'shelfwise-config') as Manifest;
 const deployments = ofKind('Deployment');
+const gatewayBuild = (
+  JSON.parse(readFileSync(join(ROOT, 'apps/gateway/package.json'), 'utf8')) as { scripts: { build: string } }
+).scripts.build;
 const podSpecs = [...deployments, ...ofKind('Job')].map((m) => ({ owner: m, pod: m.spec.template.spec }));
 
 /** The config a container would load: ConfigMap, then the Secret (template values), then its own env. */
@@ -171,8 +174,10 @@ describe('infra/k8s manifests', () => {
   it('migrate with the gateway image and the project script', () => {
     const job = named('Job', 'shelfwise-migrate');
     const container = job?.spec.template.spec.containers[0];
-    expect(container.command).toEqual(['node', '--import', 'tsx', 'scripts/migrate.ts']);
-    expect(existsSync(join(ROOT, 'scripts/migrate.ts'))).toBe(true);
+    // The gateway image's bundle of apps/gateway/src/migrate.ts (its build entry), run by plain node.
+    expect(container.command).toEqual(['node', 'apps/gateway/dist/migrate.js']);
+    expect(existsSync(join(ROOT, 'apps/gateway/src/migrate.ts'))).toBe(true);
+    expect(gatewayBuild).toContain('src/migrate.ts');
     expect(container.image).toBe(
       named('Deployment', 'shelfwise-gateway')?.spec.template.spec.containers[0].image,
     );

@@ -21,11 +21,17 @@ export interface AppProcess {
 export { freePort } from '@shelfwise/test-kit';
 
 /**
- * Starts a real app entry point (apps/<name>/src/main.ts) with the given environment, and ADMIN_API_KEY set to
- * the test key unless `env` sets it (an empty value counts as unset).
+ * Starts a real app entry point (apps/<name>/src/main.ts through tsx, or with `built` its bundle
+ * apps/<name>/dist/main.js) with the given environment, and ADMIN_API_KEY set to the test key unless `env`
+ * sets it (an empty value counts as unset).
  */
-export function startApp(name: 'gateway' | 'worker', env: Record<string, string>): AppProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', `apps/${name}/src/main.ts`], {
+export function startApp(
+  name: 'gateway' | 'worker',
+  env: Record<string, string>,
+  { built = false } = {},
+): AppProcess {
+  const entry = built ? [`apps/${name}/dist/main.js`] : ['--import', 'tsx', `apps/${name}/src/main.ts`];
+  const child = spawn(process.execPath, entry, {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH,

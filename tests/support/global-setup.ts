@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startEmbeddedS3 } from '@shelfwise/storage';
+import { startEmbeddedS3 } from '@shelfwise/embedded-s3';
 import type {} from '@shelfwise/test-kit';
 import type { TestProject } from 'vitest/node';
 

@@ -4,4 +4,3 @@ export { ObjectNotFoundError } from './object-not-found-error';
 export { ObjectStore, type StoredObject } from './object-store';
 export { formatS3Uri, parseAllowedS3Uri, parseS3Uri, type S3Location } from './s3-uri';
 export { S3UriError } from './s3-uri-error';
-export { type EmbeddedS3, startEmbeddedS3 } from './start-embedded-s3';

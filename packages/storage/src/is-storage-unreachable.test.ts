@@ -1,12 +1,12 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { startEmbeddedS3 } from '@shelfwise/embedded-s3';
 import { describe, expect, it } from 'vitest';
 import { createS3Client } from './create-s3-client';
 import { isStorageUnreachable } from './is-storage-unreachable';
 import { ObjectNotFoundError } from './object-not-found-error';
 import { ObjectStore } from './object-store';
-import { startEmbeddedS3 } from './start-embedded-s3';
 
 const storeAt = (endpoint: string) =>
   new ObjectStore(

@@ -1,10 +1,11 @@
-// `pnpm db:migrate`: creates the database if missing and applies pending migrations, like `prisma migrate deploy`.
+// `pnpm db:migrate`, and the migration Job of the gateway image (node apps/gateway/dist/migrate.js): creates
+// the database if missing and applies pending migrations, like `prisma migrate deploy`.
 import { fileURLToPath } from 'node:url';
 import { loadConfigOrExit } from '@shelfwise/config';
 import { migrate } from '@shelfwise/db';
 
 const config = loadConfigOrExit();
-const dir = fileURLToPath(new URL('../prisma/migrations', import.meta.url));
+const dir = fileURLToPath(new URL('../../../prisma/migrations', import.meta.url));
 const result = await migrate(config.databaseUrl, dir);
 const database = new URL(config.databaseUrl).pathname.slice(1);
 for (const name of result.modified)

@@ -1,0 +1,1 @@
+export { type EmbeddedS3, startEmbeddedS3 } from './start-embedded-s3';
