@@ -1,3 +1,6 @@
+import { mkdtemp, readFile, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createTestDatabase, createTestS3, type TestDatabase, type TestS3 } from '@shelfwise/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AppProcess, freePort, getJson, pollUntil, startApp } from '../support/app-process';
@@ -53,16 +56,14 @@ describe('gateway and worker processes', () => {
   it('serves on CPU with one warning when CUDA is asked for where there is none, and prints nothing else', async () => {
     await seedServingModel(database.db, s3.store, s3.buckets.models);
     const worker = launch('worker', { WORKER_PORT: String(await freePort()), INFERENCE_DEVICE: 'cuda' });
-    const serving = await pollUntil(
-      async () => logLines(worker.output()).find((line) => line.msg === 'serving model version'),
+    const warning = await pollUntil(
+      async () => logLines(worker.output()).find((line) => line.msg === 'CUDA unavailable: running on CPU'),
       (line) => line !== undefined,
     );
-    expect(serving).toMatchObject({ device: 'cpu' });
-    const warnings = logLines(worker.output()).filter(
-      (line) => line.msg === 'CUDA unavailable: running on CPU',
-    );
-    expect(warnings).toHaveLength(1);
-    expect(warnings[0]?.reason).toMatch(/no CUDA provider/);
+    expect(warning?.reason).toMatch(/no CUDA provider/);
+    const lines = logLines(worker.output());
+    expect(lines.filter((line) => line.msg === 'CUDA unavailable: running on CPU')).toHaveLength(1);
+    expect(lines.find((line) => line.msg === 'serving model version')).toMatchObject({ device: 'cpu' });
     // Neither onnxruntime's native error about libraries this CPU build lacks, nor the AWS SDK's notice
     // about Node 22: a run that works prints only its own log lines, so a real error stands out.
     expect(
@@ -83,24 +84,46 @@ describe('gateway and worker processes', () => {
     expect(gateway.output()).toContain('NODE_ENV=production and no API key exists');
   });
 
-  it('prints a development admin key once when no key is configured, and accepts it', async () => {
-    const port = await freePort();
-    const gateway = launch('gateway', { PORT: String(port), NODE_ENV: 'development', ADMIN_API_KEY: '' });
-    const line = await pollUntil(
-      async () => gateway.output().match(/development admin API key \(this run only\): (sw_\S+)/),
-      (match) => match !== null,
-    );
-    const key = line?.[1] ?? '';
-    await pollUntil(
-      () => getJson(`http://127.0.0.1:${port}/readyz`),
-      (r) => r.status === 200,
-    );
-    const models = (key: string) =>
-      fetch(`http://127.0.0.1:${port}/v1/models`, { headers: { authorization: `Bearer ${key}` } });
-    expect((await models(key)).status).toBe(200);
-    // The test key is not configured on this gateway: only the printed one works.
-    expect((await models('sw_other')).status).toBe(401);
-    expect(gateway.output().split(key).length - 1).toBe(1);
+  it('keeps a development admin key in an owner-only file across restarts, and never prints it', async () => {
+    const file = join(await mkdtemp(join(tmpdir(), 'shelfwise-key-')), 'dev-admin-key');
+    const start = async () => {
+      const port = await freePort();
+      const gateway = launch('gateway', {
+        PORT: String(port),
+        NODE_ENV: 'development',
+        ADMIN_API_KEY: '',
+        DEV_ADMIN_KEY_FILE: file,
+      });
+      await pollUntil(
+        () => getJson(`http://127.0.0.1:${port}/readyz`),
+        (r) => r.status === 200,
+      );
+      const models = (key: string) =>
+        fetch(`http://127.0.0.1:${port}/v1/models`, { headers: { authorization: `Bearer ${key}` } });
+      return { gateway, models };
+    };
+    const first = await start();
+    const key = (await readFile(file, 'utf8')).trim();
+    expect((await stat(file)).mode & 0o777).toBe(0o600);
+    expect((await first.models(key)).status).toBe(200);
+    // The test key is not configured on this gateway: only the development one works.
+    expect((await first.models('sw_other')).status).toBe(401);
+    expect(first.gateway.output()).toContain(file);
+    expect(first.gateway.output()).not.toContain(key);
+    expect(await first.gateway.stop('SIGTERM')).toBe(0);
+
+    const second = await start();
+    expect((await second.models(key)).status).toBe(200);
+    expect((await readFile(file, 'utf8')).trim()).toBe(key);
+  });
+
+  it("refuses to start with the Secret template's placeholder as ADMIN_API_KEY", async () => {
+    const gateway = launch('gateway', {
+      PORT: String(await freePort()),
+      ADMIN_API_KEY: 'REPLACE_ME_WITH_A_RANDOM_KEY',
+    });
+    expect(await gateway.exited).toBe(1);
+    expect(gateway.output()).toContain('ADMIN_API_KEY: still holds the template placeholder REPLACE_ME');
   });
 
   it('answers 503 naming MySQL when MySQL cannot be reached, and stays alive', async () => {

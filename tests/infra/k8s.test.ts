@@ -47,10 +47,18 @@ const gatewayBuild = (
 ).scripts.build;
 const podSpecs = [...deployments, ...ofKind('Job')].map((m) => ({ owner: m, pod: m.spec.template.spec }));
 
-/** The config a container would load: ConfigMap, then the Secret (template values), then its own env. */
+/** The Secret as an operator fills it in: every REPLACE_ME of the template given a real value. */
+const filledSecret = Object.fromEntries(
+  Object.entries(secretTemplate.stringData as Record<string, string>).map(([name, value]) => [
+    name,
+    value.replace(/REPLACE_ME\w*/, 'a-real-secret-value'),
+  ]),
+);
+
+/** The config a container would load: ConfigMap, then the Secret (filled in), then its own env. */
 function configOf(container: { env?: { name: string; value: string }[] }) {
   const own = Object.fromEntries((container.env ?? []).map((e) => [e.name, e.value]));
-  return loadConfig({ ...configMap.data, ...secretTemplate.stringData, ...own });
+  return loadConfig({ ...configMap.data, ...filledSecret, ...own });
 }
 
 describe('infra/k8s manifests', () => {
@@ -126,6 +134,33 @@ describe('infra/k8s manifests', () => {
         ]);
       }
     }
+  });
+
+  it('refuse to start on the Secret template as shipped, naming each placeholder variable', () => {
+    expect(() => loadConfig({ ...configMap.data, ...secretTemplate.stringData })).toThrow(
+      /ADMIN_API_KEY: still holds the template placeholder/,
+    );
+    const placeholders = Object.entries(secretTemplate.stringData as Record<string, string>)
+      .filter(([, value]) => value.includes('REPLACE_ME'))
+      .map(([name]) => name);
+    expect(placeholders).toEqual(expect.arrayContaining(['ADMIN_API_KEY', 'AWS_SECRET_ACCESS_KEY']));
+    for (const name of placeholders) {
+      expect(() => loadConfig({ ...filledSecret, [name]: secretTemplate.stringData[name] }), name).toThrow(
+        new RegExp(`${name}: still holds`),
+      );
+    }
+  });
+
+  it('document a `kubectl create secret` with every variable the Secret template sets', () => {
+    const readme = readFileSync(join(K8S, 'README.md'), 'utf8');
+    const command = readme.slice(readme.indexOf('kubectl -n shelfwise create secret'));
+    const literals = [...command.slice(0, command.indexOf('\n\n')).matchAll(/--from-literal=(\w+)=/g)].map(
+      (match) => match[1],
+    );
+    const required = Object.entries(secretTemplate.stringData as Record<string, string>)
+      .filter(([, value]) => value !== '')
+      .map(([name]) => name);
+    expect(literals.sort()).toEqual(required.sort());
   });
 
   it('probe /healthz for liveness and /readyz for readiness on the port the app listens on', () => {

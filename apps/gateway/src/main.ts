@@ -34,10 +34,12 @@ const quiet = (error: Error) => logger.debug({ err: error }, 'queue connection e
 onlineEvents.on('error', quiet);
 for (const queue of producer.allQueues()) queue.on('error', quiet);
 
-// A plain line on stdout, not a log record: the key is shown once to the person who started the gateway.
-const adminKeys = await startupAdminKeys(config, new ApiKeyRepository(infrastructure.db), (line) =>
-  process.stdout.write(`${line}\n`),
-);
+const adminKeys = await startupAdminKeys(config, new ApiKeyRepository(infrastructure.db), (file) =>
+  logger.info({ file }, 'development admin API key (owner-only file; `pnpm start` prints it)'),
+).catch((error: Error) => {
+  process.stderr.write(`${error.message}\n`);
+  process.exit(1);
+});
 if (!adminKeys) {
   process.stderr.write(`${NO_KEYS_MESSAGE}\n`);
   await infrastructure.close();

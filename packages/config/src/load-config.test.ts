@@ -13,6 +13,28 @@ describe('loadConfig', () => {
     expect(config.mlflow.trackingUri).toBeUndefined();
   });
 
+  it("refuses the Secret template's REPLACE_ME placeholders, naming each variable and never the value", () => {
+    const error = (() => {
+      try {
+        loadConfig({
+          ADMIN_API_KEY: 'REPLACE_ME_WITH_A_RANDOM_KEY',
+          AWS_SECRET_ACCESS_KEY: 'REPLACE_ME',
+          DATABASE_URL: 'mysql://shelfwise:REPLACE_ME@mysql:3306/shelfwise',
+        });
+      } catch (caught) {
+        return caught as ConfigError;
+      }
+    })();
+    expect(error).toBeInstanceOf(ConfigError);
+    for (const name of ['ADMIN_API_KEY', 'AWS_SECRET_ACCESS_KEY', 'DATABASE_URL'])
+      expect(error?.message).toContain(`${name}: still holds the template placeholder REPLACE_ME`);
+    expect(error?.message).not.toContain('REPLACE_ME_WITH');
+    expect(error?.message).not.toContain('shelfwise:REPLACE_ME@');
+    expect(loadConfig({ ADMIN_API_KEY: 'a-real-key-of-some-length' }).gateway.adminApiKey).toBe(
+      'a-real-key-of-some-length',
+    );
+  });
+
   it('uses S3_ENDPOINT as given and then starts no embedded server', () => {
     const config = loadConfig({ S3_ENDPOINT: 'http://minio:9000' });
     expect(config.s3).toMatchObject({ embedded: false, endpoint: 'http://minio:9000' });

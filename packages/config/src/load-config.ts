@@ -8,6 +8,8 @@ export interface Config {
     port: number;
     /** ADMIN_API_KEY: accepted as an admin key besides those in MySQL. */
     adminApiKey: string | undefined;
+    /** DEV_ADMIN_KEY_FILE: the development admin key's file (development only). */
+    devAdminKeyFile: string;
     rateLimitPerMinute: number;
     /** `bucket/prefix` entries submitted S3 URIs must start with; undefined: the whole buckets. */
     s3AllowedPrefixes: string[] | undefined;
@@ -79,6 +81,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     gateway: {
       port: env.PORT,
       adminApiKey: env.ADMIN_API_KEY,
+      devAdminKeyFile: env.DEV_ADMIN_KEY_FILE,
       rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
       s3AllowedPrefixes: env.S3_ALLOWED_PREFIXES,
     },

@@ -13,6 +13,12 @@ const url = (protocols: readonly string[]) =>
   );
 
 const port = z.coerce.number().int().min(1).max(65_535);
+/** infra/k8s/base/secret.template.yaml's placeholder: a Secret applied without real values must not start. */
+const PLACEHOLDER = 'REPLACE_ME';
+const secret = (schema: z.ZodString) =>
+  schema.refine((value) => !value.includes(PLACEHOLDER), {
+    message: `still holds the template placeholder ${PLACEHOLDER}: set a real value`,
+  });
 const bucketName = z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be a valid S3 bucket name');
 
 /** The process environment, variable by variable. Defaults are the local machine's services. */
@@ -21,7 +27,7 @@ export const envSchema = z.object({
   PORT: port.default(8000),
   WORKER_PORT: port.default(8001),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  DATABASE_URL: url(['mysql:', 'mariadb:']).default('mysql://root@127.0.0.1:3306/shelfwise'),
+  DATABASE_URL: secret(url(['mysql:', 'mariadb:'])).default('mysql://root@127.0.0.1:3306/shelfwise'),
   REDIS_URL: url(['redis:', 'rediss:']).default('redis://127.0.0.1:6379'),
   // The hash tag keeps every key of a queue in one Redis Cluster slot.
   QUEUE_PREFIX: z.string().min(1).default('{shelfwise}'),
@@ -30,8 +36,8 @@ export const envSchema = z.object({
   S3_DATA_DIR: z.string().min(1).default('.data/s3'),
   AWS_REGION: z.string().min(1).default('us-east-1'),
   // s3rver's fixed local credentials; anything real comes from the environment.
-  AWS_ACCESS_KEY_ID: z.string().min(1).default('S3RVER'),
-  AWS_SECRET_ACCESS_KEY: z.string().min(1).default('S3RVER'),
+  AWS_ACCESS_KEY_ID: secret(z.string().min(1)).default('S3RVER'),
+  AWS_SECRET_ACCESS_KEY: secret(z.string().min(1)).default('S3RVER'),
   S3_BUCKET_DATASET: bucketName.default('dataset'),
   S3_BUCKET_INFERENCE: bucketName.default('inference'),
   S3_BUCKET_MODELS: bucketName.default('models'),
@@ -39,9 +45,9 @@ export const envSchema = z.object({
   MLFLOW_EXPERIMENT: z.string().min(1).default('shelfwise'),
   MLFLOW_REGISTERED_MODEL: z.string().min(1).default('shelfwise-classifier'),
   // MLflow's own variable names for a tracking server behind auth; sent as a header, never logged.
-  MLFLOW_TRACKING_TOKEN: z.string().min(1).optional(),
+  MLFLOW_TRACKING_TOKEN: secret(z.string().min(1)).optional(),
   MLFLOW_TRACKING_USERNAME: z.string().min(1).optional(),
-  MLFLOW_TRACKING_PASSWORD: z.string().min(1).optional(),
+  MLFLOW_TRACKING_PASSWORD: secret(z.string().min(1)).optional(),
   // Bounds every MLflow request; artifact uploads (model.onnx can be large) get their own bound.
   MLFLOW_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(5_000),
   MLFLOW_ARTIFACT_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(120_000),
@@ -85,7 +91,10 @@ export const envSchema = z.object({
   RETRAIN_CRON: z.string().optional(),
   RETRAIN_MIN_ROWS: z.coerce.number().int().min(1).default(500),
   // An admin key for automation, next to the hashed keys in MySQL; compared in constant time, never logged.
-  ADMIN_API_KEY: z.string().min(16).optional(),
+  ADMIN_API_KEY: secret(z.string().min(16)).optional(),
+  // Development only (never read in production): where the gateway keeps the admin key it makes when there
+  // is no other, owner-only, so the console and the CLI keep working across restarts.
+  DEV_ADMIN_KEY_FILE: z.string().min(1).default('.data/dev-admin-key'),
   // Requests per API key per minute (fixed window in Redis); over it the gateway answers 429.
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
   // `bucket/prefix` entries submitted S3 URIs must fall under; unset: anywhere in the configured buckets.
