@@ -11,7 +11,10 @@ import { createS3Client, ObjectStore } from '@shelfwise/storage';
 
 const config = loadConfigOrExit();
 const root = new URL('..', import.meta.url).pathname;
-execFileSync(process.execPath, ['--import', 'tsx', 'apps/gateway/src/migrate.ts'], { cwd: root, stdio: 'inherit' });
+execFileSync(process.execPath, ['--import', 'tsx', 'apps/gateway/src/migrate.ts'], {
+  cwd: root,
+  stdio: 'inherit',
+});
 const api = `http://127.0.0.1:${config.gateway.port}`;
 
 let s3: EmbeddedS3 | undefined;
@@ -92,7 +95,8 @@ async function adminKeyLine(): Promise<string> {
       (response) => response.ok,
       () => false,
     ));
-  if (!accepted) return 'MySQL holds API keys, so there is no development key: `pnpm apikey create --role admin`';
+  if (!accepted)
+    return 'MySQL holds API keys, so there is no development key: `pnpm apikey create --role admin`';
   return `${key}\n               (development key, kept in ${file}; for the CLI: export SHELFWISE_API_KEY=${key})`;
 }
 

@@ -18,7 +18,6 @@ import {
   type TestDatabase,
   type TestS3,
 } from '@shelfwise/test-kit';
-
 import { createTracking, type Tracking } from './create-tracking';
 import { RUN_TAGS } from './tracking-keys';
 import type { TrainingRunPayload } from './tracking-payloads';
