@@ -97,6 +97,8 @@ export class JobRunner {
           await jobs.recordModelVersion(id, modelVersionId);
         },
       } as never);
+      // Handlers stop short of 100% (the last step is writing the outcome); bull-board shows this figure.
+      await job.updateProgress(100);
       await jobs.markSucceeded(id, {
         outputUri: outcome.outputUri,
         result: outcome.result as object,
