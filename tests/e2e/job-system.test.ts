@@ -20,11 +20,19 @@ describe('the job system end to end', () => {
   const finishedJob = async (path: string, body: unknown) =>
     system.client.finished(await system.client.submit(path, body), 90_000);
 
-  it('fails a prediction with NO_MODEL before any model exists', async () => {
+  it('fails a prediction with NO_MODEL before any model exists, the code said once', async () => {
     await system.s3.store.upload(`${dataset()}/early.csv`, toCsv(['product_description'], [['green tea']]));
     const job = await finishedJob('/v1/predict/csv', { input_file_s3: `${dataset()}/early.csv` });
     expect(job.status).toBe('FAILED');
     expect(job.error?.code).toBe('NO_MODEL');
+    expect(job.error?.message).toMatch(/^no model version is serving yet/);
+    // The online path learns the reason from the worker's failed job: a 503 NO_MODEL, not a bare failure.
+    const online = await system.client.post('/v1/predict', { texts: ['green tea'] });
+    expect(online.status).toBe(503);
+    expect(online.body.error).toMatchObject({
+      code: 'NO_MODEL',
+      message: expect.stringMatching(/^no model/),
+    });
   });
 
   it('trains, predicts a file with verified labels, retrains, promotes and swaps without a restart', async () => {
