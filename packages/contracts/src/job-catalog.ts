@@ -16,12 +16,12 @@ export const JOBS = {
     version: 1,
     payload: z.object({ v: z.literal(1), jobId, inputUri: s3Uri }),
     result: z.object({
-      outputUri: s3Uri,
+      output_uri: s3Uri,
       rows: z.number().int(),
-      labelledRows: z.number().int(),
-      feedbackUri: s3Uri.nullable(),
-      modelVersion: z.number().int(),
-      metrics: z.object({ weightedF1: z.number(), minF1: z.number() }).nullable(),
+      labelled_rows: z.number().int(),
+      feedback_uri: s3Uri.nullable(),
+      model_version: z.number().int(),
+      metrics: z.object({ weighted_f1: z.number(), min_f1: z.number() }).nullable(),
     }),
   },
   train: {
@@ -36,9 +36,9 @@ export const JOBS = {
       bestModelMetric: bestModelMetricSchema,
     }),
     result: z.object({
-      modelVersion: z.number().int(),
+      model_version: z.number().int(),
       promoted: z.boolean(),
-      datasetHash: z.string(),
+      dataset_hash: z.string(),
       rows: z.number().int(),
       metrics: z.record(z.string(), z.unknown()),
     }),
@@ -48,7 +48,7 @@ export const JOBS = {
     queue: 'training',
     version: 1,
     payload: z.object({ v: z.literal(1) }),
-    result: z.object({ newRows: z.number().int(), jobId: jobId.nullable() }),
+    result: z.object({ new_rows: z.number().int(), job_id: jobId.nullable() }),
   },
   'predict-online': {
     queue: 'online',

@@ -5,9 +5,9 @@ const iso = (date: Date | null): string | null => date?.toISOString() ?? null;
 
 /** Result rows carry the version *number* (the row's model_version_id is a database key). */
 function modelVersionOf(result: unknown): number | null {
-  if (result !== null && typeof result === 'object' && 'modelVersion' in result) {
-    const { modelVersion } = result;
-    if (typeof modelVersion === 'number') return modelVersion;
+  if (result !== null && typeof result === 'object' && 'model_version' in result) {
+    const { model_version } = result;
+    if (typeof model_version === 'number') return model_version;
   }
   return null;
 }

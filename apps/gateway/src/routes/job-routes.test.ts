@@ -52,8 +52,8 @@ describe('job status, listing and cancelling, over real MySQL and Redis', () => 
     it('shows a finished job with its output, model version and figures', async () => {
       const job = await newRow();
       await jobs.markRunning(job.id, 1);
-      const result = { outputUri: 's3://inference/out.csv', rows: 3, modelVersion: 4, metrics: null };
-      await jobs.markSucceeded(job.id, { outputUri: result.outputUri, result });
+      const result = { output_uri: 's3://inference/out.csv', rows: 3, model_version: 4, metrics: null };
+      await jobs.markSucceeded(job.id, { outputUri: result.output_uri, result });
       const answer = await get(`/v1/jobs/${job.id}`);
       expect(answer.body).toMatchObject({
         status: 'SUCCEEDED',
@@ -61,7 +61,7 @@ describe('job status, listing and cancelling, over real MySQL and Redis', () => 
         attempts: 1,
         started_at: expect.any(String),
         finished_at: expect.any(String),
-        result: { output_uri: result.outputUri, model_version: 4, details: result },
+        result: { output_uri: result.output_uri, model_version: 4, details: result },
         error: null,
       });
     });
