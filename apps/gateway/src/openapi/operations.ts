@@ -6,6 +6,7 @@ import {
   jobView,
   listJobsQuery,
   modelList,
+  modelVersionParams,
   modelView,
   monitoringAnswer,
   monitoringQuery,
@@ -26,7 +27,6 @@ const unavailable = problem('MySQL, Redis or S3 unreachable (`Retry-After` says 
 const invalid = problem('INVALID_REQUEST: the fields at fault are in `details`');
 
 const jobId = { id: z.string().describe('the job id (a UUID)') };
-const version = { version: z.number().int().min(1).describe('the model version number') };
 const idempotencyKey = {
   'Idempotency-Key': {
     description: 'the same key with the same body answers 200 with the first job; with another body, 409',
@@ -181,7 +181,7 @@ export const OPERATIONS: Operation[] = [
     operationId: 'getModel',
     summary: 'One model version with its metrics',
     tag: 'models',
-    pathParams: version,
+    pathParams: modelVersionParams.shape,
     responses: {
       200: { description: 'the version', schema: modelView },
       400: invalid,
@@ -196,7 +196,7 @@ export const OPERATIONS: Operation[] = [
     access: 'admin',
     summary: 'Make a READY version the serving one; the previous one becomes ARCHIVED',
     tag: 'models',
-    pathParams: version,
+    pathParams: modelVersionParams.shape,
     responses: {
       200: { description: 'the promoted version', schema: modelView },
       400: invalid,
