@@ -1,3 +1,7 @@
+import type { JobView } from '@shelfwise/contracts';
+
+type JobDetails = NonNullable<JobView['result']>['details'];
+
 /**
  * Result fields as workers stored them before job results became snake_case. Rows keep what they were
  * written with, and during a rolling upgrade an older worker still writes these names.
@@ -21,11 +25,12 @@ const renamed = (value: Record<string, unknown>) =>
 /**
  * A job row's result in the API's names, whenever it was written. Only the result's own fields and a
  * predict job's figures (`weightedF1`, `minF1`) are renamed: a training job's metrics were snake_case
- * already and are keyed by label in places, which must stay as they are.
+ * already and are keyed by label in places, which must stay as they are. Results are written only by
+ * workers, whose handlers return the catalog's result types; the view shows them as they are.
  */
-export function storedResult(result: unknown): unknown {
-  if (!isRecord(result)) return result;
+export function storedResult(result: unknown): JobDetails {
+  if (!isRecord(result)) return null;
   const fields = renamed(result);
   if (isRecord(fields.metrics) && 'weightedF1' in fields.metrics) fields.metrics = renamed(fields.metrics);
-  return fields;
+  return fields as JobDetails;
 }

@@ -2,6 +2,7 @@ import {
   errorBody,
   healthAnswer,
   jobAccepted,
+  jobIdParams,
   jobList,
   jobView,
   listJobsQuery,
@@ -26,7 +27,6 @@ const problem = (description: string): OperationResponse => ({ description, sche
 const unavailable = problem('MySQL, Redis or S3 unreachable (`Retry-After` says when to retry)');
 const invalid = problem('INVALID_REQUEST: the fields at fault are in `details`');
 
-const jobId = { id: z.string().describe('the job id (a UUID)') };
 const idempotencyKey = {
   'Idempotency-Key': {
     description: 'the same key with the same body answers 200 with the first job; with another body, 409',
@@ -95,7 +95,7 @@ export const OPERATIONS: Operation[] = [
     operationId: 'getJob',
     summary: 'A job: status, progress, timestamps, result, error',
     tag: 'jobs',
-    pathParams: jobId,
+    pathParams: jobIdParams.shape,
     responses: {
       200: { description: 'the job', schema: jobView },
       404: problem('NOT_FOUND'),
@@ -108,7 +108,7 @@ export const OPERATIONS: Operation[] = [
     operationId: 'cancelJob',
     summary: 'Cancel a queued or running job',
     tag: 'jobs',
-    pathParams: jobId,
+    pathParams: jobIdParams.shape,
     responses: {
       200: { description: 'the cancelled job', schema: jobView },
       404: problem('NOT_FOUND'),
@@ -122,7 +122,7 @@ export const OPERATIONS: Operation[] = [
     operationId: 'getJobOutput',
     summary: 'Download the predictions CSV of a SUCCEEDED predict job',
     tag: 'jobs',
-    pathParams: jobId,
+    pathParams: jobIdParams.shape,
     responses: {
       200: {
         description: 'the predictions: every input column plus `predicted_category` and `confidence`',
