@@ -9,6 +9,10 @@ import { pixelStats } from '../support/pixel-stats';
 import { type RunningSystem, startSystem } from '../support/start-system';
 import { toCsv, trainingRows } from '../support/training-sample';
 
+// Globals of the page that evaluate() callbacks use, typed here (the tests compile without the DOM lib).
+declare const getComputedStyle: (element: unknown) => { backgroundColor: string };
+declare const document: { documentElement: { scrollWidth: number; clientWidth: number } };
+
 // Screenshots stay here after the run (outside the repository), for people to look at.
 const SHOTS = mkdtempSync(join(tmpdir(), 'shelfwise-console-'));
 const JOB_TIMEOUT_MS = 120_000;
@@ -88,13 +92,21 @@ describe('the web console in headless Chromium', () => {
     return stats;
   };
 
-  it('uploads, trains, promotes, predicts, downloads and charts, all from the page', async () => {
+  const badgeColour = () =>
+    page.locator('#serving').evaluate((badge) => getComputedStyle(badge).backgroundColor);
+  const GREEN = 'rgb(47, 125, 79)';
+
+  it('uploads, trains, promotes, predicts, retrains, downloads and charts, all from the page', async () => {
     await page.goto(`${system.api}/`);
-    // Without a key the page asks for one, then loads once it is entered.
+    // Without a key the page asks for one and says nothing about models; it loads once a key is entered.
     await expect.poll(() => page.locator('#message').textContent()).toContain('Enter an API key');
+    expect(await page.locator('#serving').isVisible()).toBe(false);
     await page.locator('#api-key').fill(system.adminKey);
     await page.locator('#key-button').click();
     await expect.poll(() => page.locator('#serving').textContent()).toBe('no model serving');
+    expect(await page.locator('#serving').isVisible()).toBe(true);
+    // Nothing serves: a warning colour, not the green of a serving model.
+    expect(await badgeColour()).not.toBe(GREEN);
     await expect.poll(() => page.locator('#chart').textContent()).toContain('No monitored predictions yet');
 
     const trainUri = await uploadThroughPage(trainFile);
@@ -105,6 +117,7 @@ describe('the web console in headless Chromium', () => {
     expect(trainJob).toMatch(/^[0-9a-f-]{36}$/);
     // The first version serves at once: nothing served before it.
     await expect.poll(() => page.locator('#serving').textContent()).toBe('serving v1');
+    expect(await badgeColour()).toBe(GREEN);
     const first = page.locator('#model-table tr[data-version="1"]');
     expect(Number(await first.locator('td').nth(3).textContent())).toBeGreaterThan(0.5);
 
@@ -143,10 +156,48 @@ describe('the web console in headless Chromium', () => {
     await expect.poll(() => page.locator('#serving').textContent()).toBe('serving v2');
     expect(await second.locator('button.promote').count()).toBe(0);
     expect(await first.locator('button.promote').count()).toBe(1);
-    await expect.poll(() => page.locator('#jobs tbody tr').count()).toBe(3);
+
+    // A second prediction, by v2: the chart's time axis spans both points and marks where each version starts.
+    await page.locator('#job-uri').fill(predictUri);
+    await runJob('#predict-button');
+    await expect.poll(() => page.locator('#chart circle.point-weighted_f1').count()).toBe(2);
+    expect(await page.locator('#chart .version-mark').allTextContents()).toEqual(['v1', 'v2']);
+    const ticks = await page.locator('#chart text.x-tick').allTextContents();
+    expect(ticks).toHaveLength(5);
+    for (const tick of ticks) expect(tick).toMatch(/\d{1,2}:\d{2}/);
+
+    // Retrain on feedback: the uploaded file's bucket, training file and verified rows alike.
+    const bucket = `s3://${system.s3.buckets.dataset}/`;
+    await page.locator('#epochs').fill('1');
+    const retrainJob = await runJob('#retrain-button');
+    expect(await page.locator('#job-type').textContent()).toBe('TRAIN_FEEDBACK');
+    expect(await page.locator('#message').textContent()).toBe(
+      `Started retrain (on ${bucket}) job ${retrainJob}`,
+    );
+    await expect.poll(() => page.locator('#job-detail').textContent()).toBe('model version 3');
+    expect((await system.client.job(retrainJob)).result?.details).toMatchObject({ promoted: false });
+    expect(await system.database.db.job.findUnique({ where: { id: retrainJob } })).toMatchObject({
+      input: { train_dir_s3: bucket, epoch_num: 1, best_model_metric: 'eval_f1_min' },
+    });
+    await expect.poll(() => page.locator('#jobs tbody tr').count()).toBe(5);
 
     await screenshot('console');
     expect(browser.foreignRequests).toEqual([]);
+  });
+
+  it('fits a 390 px wide phone screen: nothing scrolls sideways', async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.reload();
+    await page.locator('#model-table tr[data-version="3"]').waitFor();
+    await expect.poll(() => page.locator('#chart circle.point-weighted_f1').count()).toBe(2);
+    const { scrollWidth, clientWidth } = await page.evaluate(() => {
+      const root = document.documentElement;
+      return { scrollWidth: root.scrollWidth, clientWidth: root.clientWidth };
+    });
+    expect(clientWidth).toBe(390);
+    expect(scrollWidth).toBeLessThanOrEqual(clientWidth);
+    await screenshot('console-390px');
+    await page.setViewportSize({ width: 1400, height: 1000 });
   });
 
   it('serves the API docs from the gateway alone', async () => {
@@ -179,7 +230,7 @@ describe('the web console in headless Chromium', () => {
         };
         return queues.find((queue) => queue.name === 'training')?.jobs.map((job) => job.progress);
       });
-      expect(completed).toEqual([100, 100]);
+      expect(completed).toEqual([100, 100, 100]);
       await board.goto(`${system.api}/admin/queues/queue/training?status=completed`);
       await board.getByText('Loading...').waitFor({ state: 'detached' });
       await screenshot('bull-board', board);
