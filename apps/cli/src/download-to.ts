@@ -8,17 +8,17 @@ import { ApiRequestError } from './api-request-error';
 
 const describe = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
+/** Writes into a stream without ending it: stdout stays open for whatever the process writes next. */
+const into = (target: Writable) => async (source: AsyncIterable<Buffer>) => {
+  for await (const chunk of source) if (!target.write(chunk)) await once(target, 'drain');
+};
+
 /**
  * Streams `body` into a file or a stream (stdout) and answers the bytes written. A file appears under its
  * name only once complete: it is written beside it under a temporary name and renamed, so a download
  * that breaks off leaves no partial file that looks like predictions. A body that breaks off is the API's
  * failure (exit 3); a file that cannot be written is thrown as it is (the caller's mistake).
  */
-/** Writes into a stream without ending it: stdout stays open for whatever the process writes next. */
-const into = (target: Writable) => async (source: AsyncIterable<Buffer>) => {
-  for await (const chunk of source) if (!target.write(chunk)) await once(target, 'drain');
-};
-
 export async function downloadTo(body: Readable, target: string | Writable): Promise<number> {
   let bytes = 0;
   let broken = false;
