@@ -11,6 +11,9 @@ import { toCsv, trainingRows } from '../support/training-sample';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const DIR = mkdtempSync(join(tmpdir(), 'shelfwise-cli-'));
+// Each command is a process of its own (tsx start-up, seconds on a busy machine): a test running a dozen
+// of them gets more than the default minute.
+const CLI_TEST_TIMEOUT_MS = 180_000;
 
 interface Run {
   code: number;
@@ -19,7 +22,7 @@ interface Run {
 }
 
 // The `shelfwise` command as users run it (its bin file, through tsx), against the real gateway and worker.
-describe('the shelfwise CLI against the running system', () => {
+describe('the shelfwise CLI against the running system', { timeout: CLI_TEST_TIMEOUT_MS }, () => {
   let system: RunningSystem;
 
   const shelfwise = (args: string[], env: Record<string, string> = {}): Promise<Run> =>
