@@ -3,7 +3,7 @@ import { readFile, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type Chromium, launchChromium } from '../support/launch-chromium';
 import { pixelStats } from '../support/pixel-stats';
 import { type RunningSystem, startSystem } from '../support/start-system';
@@ -26,6 +26,8 @@ describe('the web console in headless Chromium', () => {
   let predictFile: string;
 
   beforeAll(async () => {
+    // What the page shows comes from API answers and jobs: on a busy machine a poll needs more than 1 s.
+    vi.setConfig({ expect: { poll: { timeout: 15_000 } } });
     browser = await launchChromium('http://127.0.0.1:');
     // A second model must wait for a manual promote: the test promotes through the page.
     system = await startSystem('e2e_console', { AUTO_PROMOTE: 'never' });
@@ -51,6 +53,7 @@ describe('the web console in headless Chromium', () => {
   });
 
   afterAll(async () => {
+    vi.resetConfig();
     await browser?.close();
     await system?.stop();
   });
