@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
-import { rm, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,6 +11,9 @@ import { type RunningSystem, startSystem } from '../support/start-system';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const DIR = mkdtempSync(join(tmpdir(), 'shelfwise-cli-'));
+// Each command is a process of its own (tsx start-up, seconds on a busy machine): a test running a dozen
+// of them gets more than the default minute.
+const CLI_TEST_TIMEOUT_MS = 180_000;
 
 interface Run {
   code: number;
@@ -19,7 +22,7 @@ interface Run {
 }
 
 // The `shelfwise` command as users run it (its bin file, through tsx), against the real gateway and worker.
-describe('the shelfwise CLI against the running system', () => {
+describe('the shelfwise CLI against the running system', { timeout: CLI_TEST_TIMEOUT_MS }, () => {
   let system: RunningSystem;
 
   const shelfwise = (args: string[], env: Record<string, string> = {}): Promise<Run> =>
@@ -103,7 +106,13 @@ describe('the shelfwise CLI against the running system', () => {
     await rm(DIR, { recursive: true, force: true });
   });
 
-  it('uploads, trains, waits, lists, promotes and predicts, with exit codes scripts can trust', async () => {
+  it('uploads, trains, waits, lists, promotes, predicts and downloads, with exit codes scripts can trust', async () => {
+    const early = `s3://${system.s3.buckets.dataset}/early.csv`;
+    await system.s3.store.upload(early, toCsv(['product_description'], [['green tea']]));
+    const noModel = await shelfwise(['predict', early, '--wait', '--timeout', '60']);
+    expect(noModel.code).toBe(1);
+    expect(noModel.stdout).toContain('error: NO_MODEL: no model version is serving yet');
+
     const train = labelledProducts(1_500);
     const trainFile = await file(
       'train set.csv',
@@ -170,6 +179,26 @@ describe('the shelfwise CLI against the running system', () => {
       result: { model_version: 2 },
     });
 
+    // The predictions, as stored: into a file (its path printed), or to stdout.
+    const stored = (await system.s3.store.downloadBytes(predicted.body.result.output_uri)).toString('utf8');
+    expect(stored.split('\n')[0]).toBe('product_description,predicted_category,confidence');
+    const saved = join(DIR, 'predictions.csv');
+    const download = await json(['download', predicted.body.job_id, '--output', saved]);
+    expect(download.code, download.stderr).toBe(0);
+    expect(download.body).toEqual({
+      job_id: predicted.body.job_id,
+      path: saved,
+      bytes: Buffer.byteLength(stored),
+    });
+    expect(await readFile(saved, 'utf8')).toBe(stored);
+    const piped = await shelfwise(['download', predicted.body.job_id]);
+    expect(piped).toMatchObject({ code: 0, stdout: stored });
+    // A job without predictions: the API's 409, and no file, not even a partial one.
+    const refused = await shelfwise(['download', submitted.body.job_id, '-o', join(DIR, 'none.csv')]);
+    expect(refused.code).toBe(3);
+    expect(refused.stderr).toContain('CONFLICT');
+    expect((await readdir(DIR)).filter((name) => name.startsWith('none.csv'))).toEqual([]);
+
     const feedback = await json([
       'train-feedback',
       `s3://${system.s3.buckets.dataset}/uploads/`,
@@ -226,6 +255,14 @@ describe('the shelfwise CLI against the running system', () => {
     const down = await shelfwise(['models', '--api', `http://127.0.0.1:${await freePort()}`]);
     expect(down.code).toBe(3);
     expect(down.stderr).toContain('NETWORK');
+    // Without SHELFWISE_API the CLI finds the gateway on this machine at the port it was started with.
+    const local = await shelfwise(['models'], { SHELFWISE_API: '', PORT: new URL(system.api).port });
+    expect(local.code, local.stderr).toBe(0);
+    // A key path is not refused here (apps/cli unit tests cover the names it refuses): it goes to the
+    // gateway as it is, and the upload route decides on it.
+    const csv = await file('layout.csv', ['product_description', 'Category'], [['tea', 'Beverages']]);
+    const nested = await shelfwise(['upload', csv, '--name', 'train/Training_Data.csv']);
+    expect(nested.code, nested.stderr).not.toBe(2);
 
     for (const args of [
       ['train'],

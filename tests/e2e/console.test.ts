@@ -4,10 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { labelledProducts, toCsv } from '@shelfwise/test-kit';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type Chromium, launchChromium } from '../support/launch-chromium';
 import { pixelStats } from '../support/pixel-stats';
 import { type RunningSystem, startSystem } from '../support/start-system';
+
+// Globals of the page that evaluate() callbacks use, typed here (the tests compile without the DOM lib).
+declare const getComputedStyle: (element: unknown) => { backgroundColor: string };
+declare const document: { documentElement: { scrollWidth: number; clientWidth: number } };
 
 // Screenshots stay here after the run (outside the repository), for people to look at.
 const SHOTS = mkdtempSync(join(tmpdir(), 'shelfwise-console-'));
@@ -22,6 +26,8 @@ describe('the web console in headless Chromium', () => {
   let predictFile: string;
 
   beforeAll(async () => {
+    // What the page shows comes from API answers and jobs: on a busy machine a poll needs more than 1 s.
+    vi.setConfig({ expect: { poll: { timeout: 15_000 } } });
     browser = await launchChromium('http://127.0.0.1:');
     // A second model must wait for a manual promote: the test promotes through the page.
     system = await startSystem('e2e_console', { AUTO_PROMOTE: 'never' });
@@ -47,6 +53,7 @@ describe('the web console in headless Chromium', () => {
   });
 
   afterAll(async () => {
+    vi.resetConfig();
     await browser?.close();
     await system?.stop();
   });
@@ -77,10 +84,10 @@ describe('the web console in headless Chromium', () => {
     return (await page.locator('#job-id').textContent()) ?? '';
   };
 
-  const screenshot = async (name: string) => {
+  const screenshot = async (name: string, on: Page = page) => {
     const path = join(SHOTS, `${name}.png`);
-    const png = await page.screenshot({ path, fullPage: true });
-    const stats = await pixelStats(page, png);
+    const png = await on.screenshot({ path, fullPage: true });
+    const stats = await pixelStats(on, png);
     // A rendered page has text, borders and colours; a blank one is a single flat colour (deviation 0).
     expect((await stat(path)).size, name).toBeGreaterThan(15_000);
     expect(stats.stdDev, name).toBeGreaterThan(5);
@@ -88,13 +95,21 @@ describe('the web console in headless Chromium', () => {
     return stats;
   };
 
-  it('uploads, trains, promotes, predicts, downloads and charts, all from the page', async () => {
+  const badgeColour = () =>
+    page.locator('#serving').evaluate((badge) => getComputedStyle(badge).backgroundColor);
+  const GREEN = 'rgb(47, 125, 79)';
+
+  it('uploads, trains, promotes, predicts, retrains, downloads and charts, all from the page', async () => {
     await page.goto(`${system.api}/`);
-    // Without a key the page asks for one, then loads once it is entered.
+    // Without a key the page asks for one and says nothing about models; it loads once a key is entered.
     await expect.poll(() => page.locator('#message').textContent()).toContain('Enter an API key');
+    expect(await page.locator('#serving').isVisible()).toBe(false);
     await page.locator('#api-key').fill(system.adminKey);
     await page.locator('#key-button').click();
     await expect.poll(() => page.locator('#serving').textContent()).toBe('no model serving');
+    expect(await page.locator('#serving').isVisible()).toBe(true);
+    // Nothing serves: a warning colour, not the green of a serving model.
+    expect(await badgeColour()).not.toBe(GREEN);
     await expect.poll(() => page.locator('#chart').textContent()).toContain('No monitored predictions yet');
 
     const trainUri = await uploadThroughPage(trainFile);
@@ -105,6 +120,7 @@ describe('the web console in headless Chromium', () => {
     expect(trainJob).toMatch(/^[0-9a-f-]{36}$/);
     // The first version serves at once: nothing served before it.
     await expect.poll(() => page.locator('#serving').textContent()).toBe('serving v1');
+    expect(await badgeColour()).toBe(GREEN);
     const first = page.locator('#model-table tr[data-version="1"]');
     expect(Number(await first.locator('td').nth(3).textContent())).toBeGreaterThan(0.5);
 
@@ -143,29 +159,87 @@ describe('the web console in headless Chromium', () => {
     await expect.poll(() => page.locator('#serving').textContent()).toBe('serving v2');
     expect(await second.locator('button.promote').count()).toBe(0);
     expect(await first.locator('button.promote').count()).toBe(1);
-    await expect.poll(() => page.locator('#jobs tbody tr').count()).toBe(3);
+
+    // A second prediction, by v2: the chart's time axis spans both points and marks where each version starts.
+    await page.locator('#job-uri').fill(predictUri);
+    await runJob('#predict-button');
+    await expect.poll(() => page.locator('#chart circle.point-weighted_f1').count()).toBe(2);
+    expect(await page.locator('#chart .version-mark').allTextContents()).toEqual(['v1', 'v2']);
+    const ticks = await page.locator('#chart text.x-tick').allTextContents();
+    expect(ticks).toHaveLength(5);
+    for (const tick of ticks) expect(tick).toMatch(/\d{1,2}:\d{2}/);
+
+    // Retrain on feedback: the uploaded file's bucket, training file and verified rows alike.
+    const bucket = `s3://${system.s3.buckets.dataset}/`;
+    await page.locator('#epochs').fill('1');
+    const retrainJob = await runJob('#retrain-button');
+    expect(await page.locator('#job-type').textContent()).toBe('TRAIN_FEEDBACK');
+    expect(await page.locator('#message').textContent()).toBe(
+      `Started retrain (on ${bucket}) job ${retrainJob}`,
+    );
+    await expect.poll(() => page.locator('#job-detail').textContent()).toBe('model version 3');
+    expect((await system.client.job(retrainJob)).result?.details).toMatchObject({ promoted: false });
+    expect(await system.database.db.job.findUnique({ where: { id: retrainJob } })).toMatchObject({
+      input: { train_dir_s3: bucket, epoch_num: 1, best_model_metric: 'eval_f1_min' },
+    });
+    await expect.poll(() => page.locator('#jobs tbody tr').count()).toBe(5);
 
     await screenshot('console');
     expect(browser.foreignRequests).toEqual([]);
   });
 
-  it('serves the API docs from the gateway alone, and shows bull-board', async () => {
+  it('fits a 390 px wide phone screen: nothing scrolls sideways', async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.reload();
+    await page.locator('#model-table tr[data-version="3"]').waitFor();
+    await expect.poll(() => page.locator('#chart circle.point-weighted_f1').count()).toBe(2);
+    const { scrollWidth, clientWidth } = await page.evaluate(() => {
+      const root = document.documentElement;
+      return { scrollWidth: root.scrollWidth, clientWidth: root.clientWidth };
+    });
+    expect(clientWidth).toBe(390);
+    expect(scrollWidth).toBeLessThanOrEqual(clientWidth);
+    await screenshot('console-390px');
+    await page.setViewportSize({ width: 1400, height: 1000 });
+  });
+
+  it('serves the API docs from the gateway alone', async () => {
     await page.goto(`${system.api}/docs`);
     await page.locator('.swagger-ui .info .title').filter({ hasText: 'shelfwise' }).waitFor();
     await page.locator('.opblock-summary-path', { hasText: '/v1/uploads' }).first().waitFor();
     await screenshot('api-docs');
     expect(browser.foreignRequests).toEqual([]);
+  });
 
-    // A browser opens bull-board with the admin key as the HTTP Basic password (any user name).
-    const basic = Buffer.from(`admin:${system.adminKey}`).toString('base64');
-    await page.setExtraHTTPHeaders({ authorization: `Basic ${basic}` });
-    await page.goto(`${system.api}/admin/queues`);
-    for (const queue of ['inference', 'training', 'online-predict']) {
-      await page.getByText(queue, { exact: true }).first().waitFor();
+  it('opens bull-board from the login prompt with the admin key, finished jobs at 100%, nothing external', async () => {
+    // A fresh browser: the first answer is a 401, and Chromium answers its Basic challenge with what a user
+    // would type into the prompt (any user name, the admin key as the password).
+    const admin = await launchChromium('http://127.0.0.1:', {
+      httpCredentials: { username: 'admin', password: system.adminKey },
+    });
+    try {
+      const board = await admin.context.newPage();
+      const first = await board.goto(`${system.api}/admin/queues`);
+      expect(first?.status()).toBe(200);
+      for (const queue of ['inference', 'training', 'online-predict']) {
+        await board.getByText(queue, { exact: true }).first().waitFor();
+      }
+      await board.getByText('Loading...').waitFor({ state: 'detached' });
+      // The page's own API calls carry the same credentials: the finished training jobs, as it lists them.
+      const completed = await board.evaluate(async () => {
+        const answer = await fetch('api/queues?activeQueue=training&status=completed');
+        const { queues } = (await answer.json()) as {
+          queues: { name: string; jobs: { progress: unknown }[] }[];
+        };
+        return queues.find((queue) => queue.name === 'training')?.jobs.map((job) => job.progress);
+      });
+      expect(completed).toEqual([100, 100, 100]);
+      await board.goto(`${system.api}/admin/queues/queue/training?status=completed`);
+      await board.getByText('Loading...').waitFor({ state: 'detached' });
+      await screenshot('bull-board', board);
+      expect(admin.foreignRequests).toEqual([]);
+    } finally {
+      await admin.close();
     }
-    await page.getByText('Loading...').waitFor({ state: 'detached' });
-    await screenshot('bull-board');
-    // bull-board's page asks Google Fonts for a typeface (refused here; it falls back to system fonts).
-    for (const url of browser.foreignRequests) expect(url).toMatch(/^https:\/\/fonts\.googleapis\.com\//);
   });
 });

@@ -20,11 +20,19 @@ describe('the job system end to end', () => {
   const finishedJob = async (path: string, body: unknown) =>
     system.client.finished(await system.client.submit(path, body), 90_000);
 
-  it('fails a prediction with NO_MODEL before any model exists', async () => {
+  it('fails a prediction with NO_MODEL before any model exists, the code said once', async () => {
     await system.s3.store.upload(`${dataset()}/early.csv`, toCsv(['product_description'], [['green tea']]));
     const job = await finishedJob('/v1/predict/csv', { input_file_s3: `${dataset()}/early.csv` });
     expect(job.status).toBe('FAILED');
     expect(job.error?.code).toBe('NO_MODEL');
+    expect(job.error?.message).toMatch(/^no model version is serving yet/);
+    // The online path learns the reason from the worker's failed job: a 503 NO_MODEL, not a bare failure.
+    const online = await system.client.post('/v1/predict', { texts: ['green tea'] });
+    expect(online.status).toBe(503);
+    expect(online.body.error).toMatchObject({
+      code: 'NO_MODEL',
+      message: expect.stringMatching(/^no model/),
+    });
   });
 
   it('trains, predicts a file with verified labels, retrains, promotes and swaps without a restart', async () => {
@@ -44,7 +52,12 @@ describe('the job system end to end', () => {
     });
     expect(first.status, JSON.stringify(first.error)).toBe('SUCCEEDED');
     expect(first.result?.model_version).toBe(1);
-    expect(first.result?.details).toMatchObject({ promoted: true });
+    expect(first.result?.details).toMatchObject({
+      model_version: 1,
+      promoted: true,
+      dataset_hash: expect.stringMatching(/^[0-9a-f]{64}$/),
+      rows: 3_000,
+    });
     expect((await client.get('/v1/models/1')).body).toMatchObject({ version: 1, stage: 'PRODUCTION' });
     expect(await s3.store.exists(`s3://${s3.buckets.models}/1/model.onnx`)).toBe(true);
     expect(await s3.store.exists(`s3://${s3.buckets.models}/1/manifest.json`)).toBe(true);
@@ -72,6 +85,15 @@ describe('the job system end to end', () => {
     for (const line of lines.slice(1)) expect([...labels].some((l) => line.includes(`,${l},`))).toBe(true);
 
     const feedbackUri = `s3://${s3.buckets.dataset}/feedback/${predicted.job_id}.csv`;
+    // One naming convention in the API: the job's figures are snake_case like its other fields.
+    expect(predicted.result?.details).toEqual({
+      output_uri: outputUri,
+      rows: 200,
+      labelled_rows: 100,
+      feedback_uri: feedbackUri,
+      model_version: 1,
+      metrics: { weighted_f1: expect.any(Number), min_f1: expect.any(Number) },
+    });
     const feedback = (await s3.store.downloadBytes(feedbackUri)).toString('utf8').trim().split('\n');
     expect(feedback).toHaveLength(1 + 100);
     const monitoring = await database.db.monitoringMetric.findUnique({ where: { jobId: predicted.job_id } });

@@ -16,9 +16,13 @@ export interface Chromium {
 
 /**
  * Headless Chromium with a fresh profile, nothing it does on its own (updates, sync, background fetches),
- * and every request outside `allowedOrigin` refused and recorded.
+ * and every request outside `allowedOrigin` refused and recorded. `httpCredentials` are what a user types
+ * into the browser's login prompt: given only when a page answers 401 with a Basic challenge.
  */
-export async function launchChromium(allowedOrigin: string): Promise<Chromium> {
+export async function launchChromium(
+  allowedOrigin: string,
+  options: { httpCredentials?: { username: string; password: string } } = {},
+): Promise<Chromium> {
   if (!existsSync(CHROMIUM_PATH)) {
     throw new Error(
       `Chromium is not installed at ${CHROMIUM_PATH}; the console test drives it headless. ` +
@@ -32,6 +36,7 @@ export async function launchChromium(allowedOrigin: string): Promise<Chromium> {
     headless: true,
     acceptDownloads: true,
     viewport: { width: 1400, height: 1000 },
+    ...options,
     args: [
       '--headless',
       '--no-sandbox',

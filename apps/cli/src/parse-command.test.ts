@@ -13,8 +13,9 @@ describe('parseCommand', () => {
       json: false,
       name: 'train',
       uri: 's3://dataset/t.csv',
-      epochs: 10,
-      metric: 'eval_f1',
+      // Left out of the request: the API applies its documented defaults.
+      epochs: undefined,
+      metric: undefined,
       wait: false,
       timeoutSeconds: 3600,
     });
@@ -37,7 +38,40 @@ describe('parseCommand', () => {
       file: './ab.csv',
       uploadName: 'x.csv',
     });
+    expect(parse('download 1234')).toMatchObject({ name: 'download', jobId: '1234', output: undefined });
+    expect(parse('download 1234 -o out.csv --json')).toMatchObject({ output: 'out.csv', json: true });
     expect(parse('')).toMatchObject({ name: 'help' });
+  });
+
+  it('passes upload names with folders through, as the original bucket layout has them', () => {
+    for (const name of ['train/Training_Data.csv', 'human_feedback/2026-12/batch.1.CSV', 'a.csv']) {
+      expect(parse(`upload ./x.csv --name ${name}`)).toMatchObject({ name: 'upload', uploadName: name });
+    }
+  });
+
+  it.each([
+    '/train/x.csv',
+    'train//x.csv',
+    'train/',
+    '../x.csv',
+    'train/../x.csv',
+    './x.csv',
+    'train/.hidden.csv',
+    'train\\x.csv',
+    'train/x.txt',
+    'x',
+    `${'a/'.repeat(100)}x.csv`,
+  ])('refuses the upload name "%s", naming --name', (name) => {
+    expect(() => parse(`upload ./x.csv --name ${name}`)).toThrow(
+      /^--name must be a file name like products\.csv/,
+    );
+  });
+
+  it('defaults the API to this machine at the port the gateway reads, PORT', () => {
+    expect(parse('models').api).toBe('http://127.0.0.1:8000');
+    expect(parse('models', { PORT: '9100' }).api).toBe('http://127.0.0.1:9100');
+    expect(parse('models', { PORT: '9100', SHELFWISE_API: 'http://gw:9000' }).api).toBe('http://gw:9000');
+    expect(() => parse('models', { PORT: 'eighty' })).toThrow('PORT must be a port number');
   });
 
   it('takes the API key from --api-key, then SHELFWISE_API_KEY', () => {
@@ -66,6 +100,9 @@ describe('parseCommand', () => {
     'promote latest',
     'models --api ftp://host',
     'models --verbose',
+    'download',
+    'download 1234 --json',
+    'status 1234 --output x.csv',
   ])('refuses "%s" as a usage error', (line) => {
     expect(() => parse(line)).toThrow(UsageError);
   });

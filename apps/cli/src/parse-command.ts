@@ -1,5 +1,7 @@
 import { parseArgs } from 'node:util';
+import { envSchema } from '@shelfwise/config';
 import { type BestModelMetric, bestModelMetricSchema } from '@shelfwise/contracts';
+import { uploadKeyPath } from './upload-key-path';
 import { UsageError } from './usage-error';
 
 export interface Common {
@@ -17,19 +19,20 @@ export type Command = Common &
     | {
         name: 'train' | 'train-feedback';
         uri: string;
-        epochs: number;
-        metric: BestModelMetric;
+        /** Undefined: the API's default applies. */
+        epochs: number | undefined;
+        metric: BestModelMetric | undefined;
         wait: boolean;
         timeoutSeconds: number;
       }
     | { name: 'status'; jobId: string }
+    /** `output` undefined: the file goes to stdout. */
+    | { name: 'download'; jobId: string; output: string | undefined }
     | { name: 'wait'; jobId: string; timeoutSeconds: number }
     | { name: 'models' }
     | { name: 'promote'; version: number }
   );
 
-const DEFAULT_API = 'http://127.0.0.1:8000';
-const DEFAULT_EPOCHS = 10;
 const DEFAULT_TIMEOUT_SECONDS = 3600;
 
 const OPTIONS = {
@@ -42,6 +45,7 @@ const OPTIONS = {
   metric: { type: 'string' },
   wait: { type: 'boolean', default: false },
   timeout: { type: 'string' },
+  output: { type: 'string', short: 'o' },
 } as const;
 
 /** Which options each command takes; any other is a usage error, not silently ignored. */
@@ -51,19 +55,33 @@ const ALLOWED: Record<string, string[]> = {
   train: ['epochs', 'metric', 'wait', 'timeout'],
   'train-feedback': ['epochs', 'metric', 'wait', 'timeout'],
   status: [],
+  download: ['output'],
   wait: ['timeout'],
   models: [],
   promote: [],
 };
 const GLOBAL = ['api', 'api-key', 'json', 'help'];
 
-function positiveInt(value: string | undefined, option: string, fallback: number, max: number): number {
-  if (value === undefined) return fallback;
+function positiveInt(value: string, option: string, max: number): number {
   const number = Number(value);
   if (!Number.isInteger(number) || number < 1 || number > max) {
     throw new UsageError(`${option} must be a whole number from 1 to ${max}, not "${value}"`);
   }
   return number;
+}
+
+/**
+ * `--api`, then `SHELFWISE_API`, then the gateway on this machine at the port its own configuration reads
+ * (`PORT`, default 8000): a shell that started the gateway with PORT=9000 reaches it without more settings.
+ */
+function apiOf(flag: string | undefined, env: NodeJS.ProcessEnv): string {
+  const given = flag ?? (env.SHELFWISE_API || undefined);
+  if (given !== undefined) return apiUrl(given);
+  const port = envSchema.shape.PORT.safeParse(env.PORT || undefined);
+  if (!port.success) {
+    throw new UsageError(`PORT must be a port number (1 to 65535), not "${env.PORT}"; or set SHELFWISE_API`);
+  }
+  return `http://127.0.0.1:${port.data}`;
 }
 
 function apiUrl(value: string): string {
@@ -88,7 +106,7 @@ export function parseCommand(argv: string[], env: NodeJS.ProcessEnv): Command {
   }
   const { values, positionals } = parsed;
   const common: Common = {
-    api: apiUrl(values.api ?? env.SHELFWISE_API ?? DEFAULT_API),
+    api: apiOf(values.api, env),
     apiKey: values['api-key'] ?? (env.SHELFWISE_API_KEY || undefined),
     json: values.json,
   };
@@ -107,27 +125,40 @@ export function parseCommand(argv: string[], env: NodeJS.ProcessEnv): Command {
     throw new UsageError(`${name} takes ${expected === 0 ? 'no arguments' : 'one argument'}`);
   }
   const arg = args[0] ?? '';
-  const timeoutSeconds = positiveInt(values.timeout, '--timeout', DEFAULT_TIMEOUT_SECONDS, 7 * 24 * 3600);
+  const timeoutSeconds =
+    values.timeout === undefined
+      ? DEFAULT_TIMEOUT_SECONDS
+      : positiveInt(values.timeout, '--timeout', 7 * 24 * 3600);
   switch (name) {
     case 'upload':
-      return { ...common, name, file: arg, uploadName: values.name };
+      return {
+        ...common,
+        name,
+        file: arg,
+        uploadName: values.name === undefined ? undefined : uploadKeyPath(values.name),
+      };
     case 'predict':
       return { ...common, name, uri: arg, wait: values.wait, timeoutSeconds };
     case 'train':
     case 'train-feedback': {
-      const metric = bestModelMetricSchema.safeParse(values.metric ?? 'eval_f1');
+      const metric = bestModelMetricSchema.optional().safeParse(values.metric);
       if (!metric.success)
         throw new UsageError(`--metric must be eval_f1 or eval_f1_min, not "${values.metric}"`);
-      const epochs = positiveInt(values.epochs, '--epochs', DEFAULT_EPOCHS, 200);
+      const epochs = values.epochs === undefined ? undefined : positiveInt(values.epochs, '--epochs', 200);
       return { ...common, name, uri: arg, epochs, metric: metric.data, wait: values.wait, timeoutSeconds };
     }
     case 'status':
       return { ...common, name, jobId: arg };
+    case 'download':
+      // Without --output the file itself is the answer on stdout: there is no room for JSON beside it.
+      if (common.json && values.output === undefined)
+        throw new UsageError('download --json needs --output FILE (without it, stdout is the CSV)');
+      return { ...common, name, jobId: arg, output: values.output };
     case 'wait':
       return { ...common, name, jobId: arg, timeoutSeconds };
     case 'models':
       return { ...common, name };
     default:
-      return { ...common, name: 'promote', version: positiveInt(arg, 'version', 0, Number.MAX_SAFE_INTEGER) };
+      return { ...common, name: 'promote', version: positiveInt(arg, 'version', Number.MAX_SAFE_INTEGER) };
   }
 }

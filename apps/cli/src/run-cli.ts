@@ -1,6 +1,8 @@
 import { basename } from 'node:path';
+import type { Writable } from 'node:stream';
 import type { JobView } from '@shelfwise/contracts';
 import { ApiRequestError } from './api-request-error';
+import { downloadTo } from './download-to';
 import { EXIT } from './exit-codes';
 import { formatJob, formatModels } from './format';
 import { type Command, parseCommand } from './parse-command';
@@ -14,6 +16,8 @@ export interface Io {
   env: NodeJS.ProcessEnv;
   out(text: string): void;
   err(text: string): void;
+  /** Where `download` without `--output` streams the file (the process's stdout). */
+  stdout: Writable;
 }
 
 /** A local file name as the gateway accepts it: letters, digits, `.`, `_`, `-`, ending in .csv. */
@@ -73,6 +77,11 @@ async function execute(command: Command, client: ShelfwiseClient, io: Io): Promi
     case 'status': {
       const job = await client.job(command.jobId);
       print(job, formatJob(job));
+      return EXIT.ok;
+    }
+    case 'download': {
+      const bytes = await downloadTo(await client.output(command.jobId), command.output ?? io.stdout);
+      if (command.output) print({ job_id: command.jobId, path: command.output, bytes }, command.output);
       return EXIT.ok;
     }
     case 'wait':

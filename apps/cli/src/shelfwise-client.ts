@@ -1,6 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import {
   type BestModelMetric,
   errorBody,
@@ -43,7 +44,8 @@ export class ShelfwiseClient {
     return this.post(jobAccepted, '/v1/predict/csv', { input_file_s3: inputUri });
   }
 
-  trainCsv(fileUri: string, epochs: number, metric: BestModelMetric) {
+  /** Undefined `epochs` or `metric` are left out of the request: the API's defaults apply. */
+  trainCsv(fileUri: string, epochs: number | undefined, metric: BestModelMetric | undefined) {
     return this.post(jobAccepted, '/v1/train/csv', {
       train_file_s3: fileUri,
       epoch_num: epochs,
@@ -51,7 +53,7 @@ export class ShelfwiseClient {
     });
   }
 
-  trainFeedback(prefixUri: string, epochs: number, metric: BestModelMetric) {
+  trainFeedback(prefixUri: string, epochs: number | undefined, metric: BestModelMetric | undefined) {
     return this.post(jobAccepted, '/v1/train/human_feedback', {
       train_dir_s3: prefixUri,
       epoch_num: epochs,
@@ -61,6 +63,24 @@ export class ShelfwiseClient {
 
   job(jobId: string) {
     return this.call(jobView, `/v1/jobs/${encodeURIComponent(jobId)}`, {});
+  }
+
+  /**
+   * The predictions CSV of a SUCCEEDED predict job, as a stream. Only the wait for the answer is bounded:
+   * the body of a large file may take longer than any request timeout.
+   */
+  async output(jobId: string): Promise<Readable> {
+    const path = `/v1/jobs/${encodeURIComponent(jobId)}/output`;
+    const answered = new AbortController();
+    const timer = setTimeout(() => answered.abort(new Error('no answer in time')), REQUEST_TIMEOUT_MS);
+    try {
+      const response = await this.send(path, { signal: answered.signal });
+      if (!response.ok) await this.refused(response, `${this.baseUrl}${path}`);
+      if (!response.body) return Readable.from([]);
+      return Readable.fromWeb(response.body as WebReadableStream<Uint8Array>);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   models() {
@@ -80,21 +100,36 @@ export class ShelfwiseClient {
     });
   }
 
-  private async call<S extends z.ZodType>(schema: S, path: string, init: RequestInit): Promise<z.infer<S>> {
-    const url = `${this.baseUrl}${path}`;
-    let response: Response;
-    let text: string;
+  /** One request with the key; ApiRequestError NETWORK when there is no answer at all. */
+  private async send(path: string, init: RequestInit): Promise<Response> {
     try {
       const auth: Record<string, string> = this.apiKey ? { authorization: `Bearer ${this.apiKey}` } : {};
       const headers = { ...(init.headers as Record<string, string> | undefined), ...auth };
-      response = await fetch(url, { signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS), ...init, headers });
-      text = await response.text();
+      return await fetch(`${this.baseUrl}${path}`, {
+        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+        ...init,
+        headers,
+      });
     } catch (error) {
       throw new ApiRequestError(0, 'NETWORK', `cannot reach ${this.baseUrl}: ${describe(error)}`);
     }
-    let json: unknown;
+  }
+
+  private async text(response: Response): Promise<string> {
     try {
-      json = JSON.parse(text);
+      return await response.text();
+    } catch (error) {
+      throw new ApiRequestError(
+        0,
+        'NETWORK',
+        `the answer from ${this.baseUrl} broke off: ${describe(error)}`,
+      );
+    }
+  }
+
+  private parsed(response: Response, url: string, text: string): unknown {
+    try {
+      return JSON.parse(text);
     } catch {
       throw new ApiRequestError(
         response.status,
@@ -102,13 +137,22 @@ export class ShelfwiseClient {
         `${url} answered ${response.status} without JSON`,
       );
     }
-    if (!response.ok) {
-      const problem = errorBody.safeParse(json);
-      if (!problem.success)
-        throw new ApiRequestError(response.status, 'HTTP', `${url} answered ${response.status}`);
-      const { code, message, details } = problem.data.error;
-      throw new ApiRequestError(response.status, code, message, details);
-    }
+  }
+
+  /** An error answer as the API's own code and message. */
+  private async refused(response: Response, url: string): Promise<never> {
+    const problem = errorBody.safeParse(this.parsed(response, url, await this.text(response)));
+    if (!problem.success)
+      throw new ApiRequestError(response.status, 'HTTP', `${url} answered ${response.status}`);
+    const { code, message, details } = problem.data.error;
+    throw new ApiRequestError(response.status, code, message, details);
+  }
+
+  private async call<S extends z.ZodType>(schema: S, path: string, init: RequestInit): Promise<z.infer<S>> {
+    const url = `${this.baseUrl}${path}`;
+    const response = await this.send(path, init);
+    if (!response.ok) await this.refused(response, url);
+    const json = this.parsed(response, url, await this.text(response));
     const answer = schema.safeParse(json);
     if (!answer.success) {
       throw new ApiRequestError(response.status, 'BAD_ANSWER', `${url} answered an unexpected shape`);

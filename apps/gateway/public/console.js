@@ -85,18 +85,37 @@ async function upload(event) {
   }
 }
 
+/**
+ * The folder "Retrain on feedback" trains on: the URI itself when it names a folder, else the whole bucket
+ * of the file, where feedback/ collects the verified rows of every prediction beside the training files.
+ */
+function trainingFolder(uri) {
+  if (uri.endsWith('/')) return uri;
+  const bucket = /^s3:\/\/([^/]+)\//.exec(uri)?.[1];
+  return bucket ? `s3://${bucket}/` : uri;
+}
+
+const training = () => ({ epoch_num: Number($('epochs').value), best_model_metric: $('metric').value });
+
+/** What each start button sends: the endpoint, the body, and how the job is named in messages. */
+const JOB_KINDS = {
+  predict: (uri) => ({ path: 'v1/predict/csv', body: { input_file_s3: uri }, name: 'predict' }),
+  train: (uri) => ({ path: 'v1/train/csv', body: { train_file_s3: uri, ...training() }, name: 'train' }),
+  retrain: (uri) => ({
+    path: 'v1/train/human_feedback',
+    body: { train_dir_s3: trainingFolder(uri), ...training() },
+    name: `retrain (on ${trainingFolder(uri)})`,
+  }),
+};
+
 async function start(kind) {
-  const uri = $('job-uri').value.trim();
-  const body =
-    kind === 'predict'
-      ? { input_file_s3: uri }
-      : { train_file_s3: uri, epoch_num: Number($('epochs').value), best_model_metric: $('metric').value };
+  const { path, body, name } = JOB_KINDS[kind]($('job-uri').value.trim());
   try {
-    const job = await postJson(kind === 'predict' ? 'v1/predict/csv' : 'v1/train/csv', body);
-    say(`Started ${kind} job ${job.job_id}`);
+    const job = await postJson(path, body);
+    say(`Started ${name} job ${job.job_id}`);
     watch(job.job_id);
   } catch (error) {
-    say(`Could not start the ${kind} job: ${error.message}`, true);
+    say(`Could not start the ${name} job: ${error.message}`, true);
   }
 }
 
@@ -189,7 +208,11 @@ async function promote(version) {
 async function refreshModels() {
   const { items } = await api('v1/models');
   const serving = items.find((model) => model.stage === 'PRODUCTION');
-  $('serving').textContent = serving ? `serving v${serving.version}` : 'no model serving';
+  const badge = $('serving');
+  badge.textContent = serving ? `serving v${serving.version}` : 'no model serving';
+  badge.className = `badge ${serving ? 'serving' : 'none'}`;
+  // Shown only once the API answered with this key: before that nothing is known about what serves.
+  badge.hidden = false;
   const rows = items.map((model) => {
     const action = el('td');
     if (model.status === 'READY' && model.stage !== 'PRODUCTION') {
@@ -217,11 +240,29 @@ const SERIES = [
   { key: 'min_f1', label: 'min F1', color: '#ea580c' },
 ];
 
-/** F1 and min F1 over time as an inline SVG line chart (y from 0 to 1). */
-function drawChart(points) {
-  const width = 640;
-  const height = 240;
-  const pad = { left: 40, right: 16, top: 16, bottom: 36 };
+const MINUTE = 60_000;
+const DAY = 24 * 60 * MINUTE;
+
+/** A time axis label, as fine as the span needs: seconds for a few minutes, dates past two days. */
+function timeLabel(time, span) {
+  const date = new Date(time);
+  if (span > 2 * DAY) return date.toLocaleDateString([], { month: 'short', day: 'numeric' });
+  const seconds = span < 10 * MINUTE ? { second: '2-digit' } : {};
+  return date.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', ...seconds });
+}
+
+/** Where each model version's points begin: the first point of a version after another one's. */
+function versionStarts(points) {
+  return points.filter((p, i) => i === 0 || points[i - 1].model_version !== p.model_version);
+}
+
+/** F1 and min F1 over time as an inline SVG line chart: y from 0 to 1, a time axis, model versions marked. */
+function drawChart(points, boxWidth) {
+  // As wide as its box, so text keeps its size on a phone and the chart does not tower on a wide screen.
+  const width = Math.max(300, Math.round(boxWidth || 640));
+  const height = 270;
+  const pad = { left: 40, right: 16, top: 22, bottom: 56 };
+  const bottom = height - pad.bottom;
   const chart = svg('svg', { viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-label': 'monitored F1' });
   const times = points.map((p) => Date.parse(p.created_at));
   const first = Math.min(...times);
@@ -230,7 +271,7 @@ function drawChart(points) {
     span === 0
       ? (pad.left + width - pad.right) / 2
       : pad.left + ((time - first) / span) * (width - pad.left - pad.right);
-  const y = (value) => pad.top + (1 - value) * (height - pad.top - pad.bottom);
+  const y = (value) => pad.top + (1 - value) * (bottom - pad.top);
   for (const tick of [0, 0.25, 0.5, 0.75, 1]) {
     chart.append(
       svg('line', { x1: pad.left, x2: width - pad.right, y1: y(tick), y2: y(tick), stroke: '#e3e7ee' }),
@@ -238,6 +279,47 @@ function drawChart(points) {
     chart.append(
       svg('text', { x: pad.left - 6, y: y(tick) + 4, 'text-anchor': 'end', 'font-size': 11 }, tick),
     );
+  }
+  // The time axis: ticks across the span (five, three on a narrow screen, one under a single point).
+  chart.append(
+    svg('line', {
+      class: 'x-axis',
+      x1: pad.left,
+      x2: width - pad.right,
+      y1: bottom,
+      y2: bottom,
+      stroke: '#8a93a3',
+    }),
+  );
+  const fractions = width < 480 ? [0, 0.5, 1] : [0, 0.25, 0.5, 0.75, 1];
+  const ticks = span === 0 ? [first] : fractions.map((f) => first + f * span);
+  // Labels at the edges hang inwards, so they stay inside the chart.
+  const anchorAt = (at) =>
+    span === 0 ? 'middle' : at <= pad.left ? 'start' : at >= width - pad.right ? 'end' : 'middle';
+  for (const time of ticks) {
+    const anchor = anchorAt(x(time));
+    chart.append(svg('line', { x1: x(time), x2: x(time), y1: bottom, y2: bottom + 4, stroke: '#8a93a3' }));
+    chart.append(
+      svg(
+        'text',
+        { class: 'x-tick', x: x(time), y: bottom + 16, 'text-anchor': anchor, 'font-size': 11 },
+        timeLabel(time, span),
+      ),
+    );
+  }
+  // A dashed line where each model version's points begin, labelled with the version.
+  for (const point of versionStarts(points)) {
+    const at = x(Date.parse(point.created_at));
+    const mark = svg('g', { class: 'version-mark', 'data-version': point.model_version });
+    mark.append(
+      svg('line', { x1: at, x2: at, y1: pad.top, y2: bottom, stroke: '#6b7280', 'stroke-dasharray': '4 3' }),
+      svg(
+        'text',
+        { x: at, y: pad.top - 6, 'text-anchor': anchorAt(at), 'font-size': 11 },
+        `v${point.model_version}`,
+      ),
+    );
+    chart.append(mark);
   }
   for (const [index, series] of SERIES.entries()) {
     const coords = points.map((p, i) => `${x(times[i])},${y(p[series.key])}`);
@@ -265,12 +347,9 @@ function drawChart(points) {
     chart.append(svg('rect', { x: legendX, y: height - 16, width: 12, height: 12, fill: series.color }));
     chart.append(svg('text', { x: legendX + 16, y: height - 6, 'font-size': 12 }, series.label));
   }
-  if (points.length > 0) {
-    const range = `${when(points[0].created_at)} → ${when(points[points.length - 1].created_at)}`;
-    chart.append(
-      svg('text', { x: width - pad.right, y: height - 6, 'text-anchor': 'end', 'font-size': 11 }, range),
-    );
-  }
+  chart.append(
+    svg('text', { x: width - pad.right, y: height - 6, 'text-anchor': 'end', 'font-size': 11 }, 'time →'),
+  );
   return chart;
 }
 
@@ -283,7 +362,7 @@ async function refreshChart() {
     );
     return;
   }
-  box.replaceChildren(drawChart(items));
+  box.replaceChildren(drawChart(items, box.clientWidth));
 }
 
 /** A plain link cannot send the key: fetch the file with it, then save the blob under the gateway's name. */
@@ -313,5 +392,6 @@ $('key-form').addEventListener('submit', (event) => {
 $('upload-form').addEventListener('submit', upload);
 $('predict-button').addEventListener('click', () => start('predict'));
 $('train-button').addEventListener('click', () => start('train'));
+$('retrain-button').addEventListener('click', () => start('retrain'));
 if (apiKey()) refreshAll();
 else say('Enter an API key to use the console.', true);

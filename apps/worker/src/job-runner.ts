@@ -50,7 +50,8 @@ export class JobRunner {
       } catch (error) {
         this.measured(job, started, 'failed');
         const failure = describeFailure(error);
-        throw failure.permanent ? new UnrecoverableError(failure.message) : error;
+        // No row carries the code: the reason starts with it, so the waiting caller can tell why (NO_MODEL).
+        throw failure.permanent ? new UnrecoverableError(`${failure.code}: ${failure.message}`) : error;
       }
     }
     return this.runRecorded(job, entry.handler.run as (p: never, c: never) => Promise<never>, payload);
@@ -97,6 +98,8 @@ export class JobRunner {
           await jobs.recordModelVersion(id, modelVersionId);
         },
       } as never);
+      // Handlers stop short of 100% (the last step is writing the outcome); bull-board shows this figure.
+      await job.updateProgress(100);
       await jobs.markSucceeded(id, {
         outputUri: outcome.outputUri,
         result: outcome.result as object,

@@ -114,7 +114,12 @@ describe('Reconciler', () => {
 
   it('fails a row whose stored request can no longer make a payload', async () => {
     const id = randomUUID();
-    await jobs.create({ id, type: 'TRAIN_CSV', input: { train_file_s3: 's3://dataset/t.csv' } });
+    // epoch_num and best_model_metric have defaults now: a wrong type is what no payload can come from.
+    await jobs.create({
+      id,
+      type: 'TRAIN_CSV',
+      input: { train_file_s3: 's3://dataset/t.csv', epoch_num: 'ten' },
+    });
     await reconciler().reconcile();
     const row = await jobs.findById(id);
     expect(row).toMatchObject({ status: 'FAILED', errorCode: 'INVALID_REQUEST' });

@@ -12,13 +12,35 @@ export const uploadName = z
     'must be a file name like products.csv (letters, digits, . _ -)',
   );
 
-export const uploadQuery = z.strictObject({ name: uploadName });
+export const uploadQuery = z.strictObject({
+  name: uploadName.meta({
+    description: 'the file name the upload is stored under (after a unique prefix)',
+    examples: ['products.csv'],
+  }),
+});
 
 export const monitoringQuery = z.strictObject({
-  model_version: z.coerce.number().int().min(1).optional(),
+  model_version: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .optional()
+    .meta({ description: 'only the points of this model version', examples: [3] }),
   /** ISO 8601 with an offset; the default (30 days back) is applied by the gateway at request time. */
-  since: z.iso.datetime({ offset: true }).optional(),
-  limit: z.coerce.number().int().min(1).max(1000).default(500),
+  since: z.iso
+    .datetime({ offset: true })
+    .optional()
+    .meta({
+      description: 'only points from this time on (ISO 8601 with an offset); default 30 days back',
+      examples: ['2026-11-01T00:00:00Z'],
+    }),
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(1000)
+    .default(500)
+    .meta({ description: 'at most this many points, 1 to 1,000 (default 500)' }),
 });
 
 export type UploadQuery = z.infer<typeof uploadQuery>;

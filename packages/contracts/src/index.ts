@@ -1,6 +1,7 @@
 export { type BestModelMetric, bestModelMetricSchema } from './best-model-metric';
 export { ERROR_CODES, type ErrorCode } from './error-codes';
 export * from './http';
+export * from './http-params';
 export * from './http-queries';
 export * from './http-responses';
 export {

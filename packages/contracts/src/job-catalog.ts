@@ -2,8 +2,11 @@ import { z } from 'zod';
 import { bestModelMetricSchema } from './best-model-metric';
 import { QUEUES, type QueueRole } from './queues';
 
-const s3Uri = z.string().startsWith('s3://');
+// A pattern, not startsWith: that becomes a non-standard `format` in the OpenAPI document.
+const s3Uri = z.string().regex(/^s3:\/\//);
 const jobId = z.string().uuid();
+const modelVersion = z.number().int();
+const f1 = (description: string) => z.number().meta({ description, examples: [0.91] });
 
 /**
  * The job catalog: each job name, its queue, and a versioned schema for its payload and result.
@@ -15,13 +18,30 @@ export const JOBS = {
     queue: 'inference',
     version: 1,
     payload: z.object({ v: z.literal(1), jobId, inputUri: s3Uri }),
+    // Results are shown as they are in the API (a job's `result.details`): snake_case, each field described.
     result: z.object({
-      outputUri: s3Uri,
-      rows: z.number().int(),
-      labelledRows: z.number().int(),
-      feedbackUri: s3Uri.nullable(),
-      modelVersion: z.number().int(),
-      metrics: z.object({ weightedF1: z.number(), minF1: z.number() }).nullable(),
+      output_uri: s3Uri.meta({
+        description: 'the predictions CSV: every input column plus `predicted_category` and `confidence`',
+      }),
+      rows: z
+        .number()
+        .int()
+        .meta({ description: 'rows predicted', examples: [45000] }),
+      labelled_rows: z
+        .number()
+        .int()
+        .meta({ description: 'rows with `HUMAN_VERIFIED_Category` filled in', examples: [120] }),
+      feedback_uri: s3Uri
+        .nullable()
+        .meta({ description: 'the copy of the labelled rows kept as training feedback; null without any' }),
+      model_version: modelVersion.meta({ description: 'the model version that predicted', examples: [3] }),
+      metrics: z
+        .object({
+          weighted_f1: f1('weighted F1 of the predictions on the labelled rows'),
+          min_f1: f1('the lowest per-class F1 on the labelled rows'),
+        })
+        .nullable()
+        .meta({ description: 'scores against the labelled rows; null without any' }),
     }),
   },
   train: {
@@ -36,11 +56,19 @@ export const JOBS = {
       bestModelMetric: bestModelMetricSchema,
     }),
     result: z.object({
-      modelVersion: z.number().int(),
-      promoted: z.boolean(),
-      datasetHash: z.string(),
-      rows: z.number().int(),
-      metrics: z.record(z.string(), z.unknown()),
+      model_version: modelVersion.meta({ description: 'the model version this job trained', examples: [4] }),
+      promoted: z.boolean().meta({ description: 'whether it serves now (AUTO_PROMOTE decides)' }),
+      dataset_hash: z
+        .string()
+        .meta({ description: 'sha256 over the training files read and their contents' }),
+      rows: z
+        .number()
+        .int()
+        .meta({ description: 'labelled rows trained and validated on', examples: [45000] }),
+      metrics: z.record(z.string(), z.unknown()).meta({
+        description:
+          'validation figures of the kept epoch (`eval_f1`, `eval_f1_min`, `per_class_f1`, `confusion_matrix`, `history` per epoch…) and `promotion`, why it was or was not promoted',
+      }),
     }),
   },
   /** Fired by the retrain schedule: starts a training job when enough new verified rows arrived. */
@@ -48,7 +76,7 @@ export const JOBS = {
     queue: 'training',
     version: 1,
     payload: z.object({ v: z.literal(1) }),
-    result: z.object({ newRows: z.number().int(), jobId: jobId.nullable() }),
+    result: z.object({ new_rows: z.number().int(), job_id: jobId.nullable() }),
   },
   'predict-online': {
     queue: 'online',

@@ -53,8 +53,10 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     }
     if (answer instanceof UnauthenticatedError) {
       // A Basic challenge too on bull-board, so a browser asks for the admin key (as the password) itself.
-      const basic = req.originalUrl.startsWith(ADMIN_QUEUES_PATH) ? ', Basic realm="shelfwise"' : '';
-      res.set('WWW-Authenticate', `Bearer realm="shelfwise"${basic}`);
+      // One header per challenge: Chromium reads no Basic challenge out of a comma-joined list.
+      const challenges = ['Bearer realm="shelfwise"'];
+      if (req.originalUrl.startsWith(ADMIN_QUEUES_PATH)) challenges.push('Basic realm="shelfwise"');
+      res.set('WWW-Authenticate', challenges);
     }
     const body = { code: answer.code, message: answer.message, details: answer.details };
     res.status(answer.status).json({ error: body });

@@ -13,12 +13,22 @@ function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
   return rest;
 }
 
+/** A parameter's description and first example, where Swagger UI shows them: on the parameter itself. */
+function described(schema: JsonSchema): JsonSchema {
+  const examples = schema.examples as unknown[] | undefined;
+  return {
+    ...(schema.description ? { description: schema.description } : {}),
+    ...(examples?.length ? { example: examples[0] } : {}),
+    schema,
+  };
+}
+
 function parameters(operation: Operation): JsonSchema[] {
   const path = Object.entries(operation.pathParams ?? {}).map(([name, schema]) => ({
     name,
     in: 'path',
     required: true,
-    schema: jsonSchema(schema, 'input'),
+    ...described(jsonSchema(schema, 'input')),
   }));
   const headers = Object.entries(operation.headers ?? {}).map(([name, { description, schema }]) => ({
     name,
@@ -30,7 +40,7 @@ function parameters(operation: Operation): JsonSchema[] {
   const query = operation.query ? jsonSchema(operation.query, 'input') : { properties: {} };
   const required = new Set((query.required as string[] | undefined) ?? []);
   const queryParams = Object.entries(query.properties as Record<string, JsonSchema>).map(
-    ([name, schema]) => ({ name, in: 'query', required: required.has(name), schema }),
+    ([name, schema]) => ({ name, in: 'query', required: required.has(name), ...described(schema) }),
   );
   return [...path, ...queryParams, ...headers];
 }

@@ -2,10 +2,12 @@ import {
   errorBody,
   healthAnswer,
   jobAccepted,
+  jobIdParams,
   jobList,
   jobView,
   listJobsQuery,
   modelList,
+  modelVersionParams,
   modelView,
   monitoringAnswer,
   monitoringQuery,
@@ -25,8 +27,6 @@ const problem = (description: string): OperationResponse => ({ description, sche
 const unavailable = problem('MySQL, Redis or S3 unreachable (`Retry-After` says when to retry)');
 const invalid = problem('INVALID_REQUEST: the fields at fault are in `details`');
 
-const jobId = { id: z.string().describe('the job id (a UUID)') };
-const version = { version: z.number().int().min(1).describe('the model version number') };
 const idempotencyKey = {
   'Idempotency-Key': {
     description: 'the same key with the same body answers 200 with the first job; with another body, 409',
@@ -95,7 +95,7 @@ export const OPERATIONS: Operation[] = [
     operationId: 'getJob',
     summary: 'A job: status, progress, timestamps, result, error',
     tag: 'jobs',
-    pathParams: jobId,
+    pathParams: jobIdParams.shape,
     responses: {
       200: { description: 'the job', schema: jobView },
       404: problem('NOT_FOUND'),
@@ -108,7 +108,7 @@ export const OPERATIONS: Operation[] = [
     operationId: 'cancelJob',
     summary: 'Cancel a queued or running job',
     tag: 'jobs',
-    pathParams: jobId,
+    pathParams: jobIdParams.shape,
     responses: {
       200: { description: 'the cancelled job', schema: jobView },
       404: problem('NOT_FOUND'),
@@ -122,7 +122,7 @@ export const OPERATIONS: Operation[] = [
     operationId: 'getJobOutput',
     summary: 'Download the predictions CSV of a SUCCEEDED predict job',
     tag: 'jobs',
-    pathParams: jobId,
+    pathParams: jobIdParams.shape,
     responses: {
       200: {
         description: 'the predictions: every input column plus `predicted_category` and `confidence`',
@@ -181,7 +181,7 @@ export const OPERATIONS: Operation[] = [
     operationId: 'getModel',
     summary: 'One model version with its metrics',
     tag: 'models',
-    pathParams: version,
+    pathParams: modelVersionParams.shape,
     responses: {
       200: { description: 'the version', schema: modelView },
       400: invalid,
@@ -196,7 +196,7 @@ export const OPERATIONS: Operation[] = [
     access: 'admin',
     summary: 'Make a READY version the serving one; the previous one becomes ARCHIVED',
     tag: 'models',
-    pathParams: version,
+    pathParams: modelVersionParams.shape,
     responses: {
       200: { description: 'the promoted version', schema: modelView },
       400: invalid,

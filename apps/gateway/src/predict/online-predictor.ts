@@ -94,8 +94,8 @@ export class OnlinePredictor {
   }
 
   private failure(reason: string): Error {
-    // The worker fails the job with a message that starts with the error code (its NoModelError).
-    if (reason.startsWith('NO_MODEL')) return new UnavailableError('NO_MODEL', NO_MODEL_MESSAGE);
+    // The worker fails an online job with `<code>: <message>` (its job runner's direct path).
+    if (reason.startsWith('NO_MODEL:')) return new UnavailableError('NO_MODEL', NO_MODEL_MESSAGE);
     return new Error(`online prediction failed: ${reason}`);
   }
 }

@@ -2,14 +2,36 @@ import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
 import type { Queue } from 'bullmq';
-import type { Router } from 'express';
+import { type RequestHandler, Router } from 'express';
 
 export const ADMIN_QUEUES_PATH = '/admin/queues';
+
+/** bull-board's page template links its typefaces from Google Fonts. */
+const EXTERNAL_STYLESHEET = /<link\b[^>]*\bhref="https?:\/\/[^"]*"[^>]*rel="stylesheet"[^>]*>\s*/g;
+
+/**
+ * Takes the external stylesheet links out of bull-board's page, so opening it asks nothing of another host
+ * (offline it would wait on the font; anywhere it tells Google who looks at the queues). Its CSS falls
+ * back to the system's sans-serif. The page is rendered with `res.send` before any Content-Type is set,
+ * which tells it from bull-board's JSON answers (`res.json` sets the type first).
+ */
+function withoutExternalStylesheets(): RequestHandler {
+  return (_req, res, next) => {
+    const send = res.send;
+    res.send = function sendPage(this: typeof res, body?: unknown) {
+      const page = typeof body === 'string' && !this.get('content-type');
+      return send.call(this, page ? body.replace(EXTERNAL_STYLESHEET, '') : body);
+    };
+    next();
+  };
+}
 
 /** bull-board over every queue of the system: depths, failures, retries, one job's data. */
 export function adminRoutes(queues: Queue[]): Router {
   const serverAdapter = new ExpressAdapter();
   serverAdapter.setBasePath(ADMIN_QUEUES_PATH);
   createBullBoard({ queues: queues.map((queue) => new BullMQAdapter(queue)), serverAdapter });
-  return serverAdapter.getRouter();
+  const router = Router();
+  router.use(withoutExternalStylesheets(), serverAdapter.getRouter());
+  return router;
 }

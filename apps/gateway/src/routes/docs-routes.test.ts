@@ -7,10 +7,45 @@ import { createTestServices, type TestServices } from '../test-support/test-serv
 
 interface Document {
   openapi: string;
-  paths: Record<string, Record<string, { responses: Record<string, ResponseObject> }>>;
+  paths: Record<string, Record<string, OperationObject>>;
+  components: { schemas: Record<string, Schema> };
+}
+interface OperationObject {
+  parameters?: { name: string; in: string; description?: string; schema: Schema }[];
+  requestBody?: { content: Record<string, { schema: Schema }> };
+  responses: Record<string, ResponseObject>;
 }
 interface ResponseObject {
-  content?: Record<string, { schema: object }>;
+  content?: Record<string, { schema: Schema }>;
+}
+interface Schema {
+  description?: string;
+  examples?: unknown[];
+  default?: unknown;
+  required?: string[];
+  properties?: Record<string, Schema>;
+  items?: Schema;
+  additionalProperties?: Schema | boolean;
+  anyOf?: Schema[];
+  oneOf?: Schema[];
+  allOf?: Schema[];
+}
+
+/** Every field of `schema`, at any depth, that has no description: `where.field.sub`. */
+function undescribedFields(schema: Schema, where: string): string[] {
+  const missing: string[] = [];
+  for (const [name, field] of Object.entries(schema.properties ?? {})) {
+    if (!field.description) missing.push(`${where}.${name}`);
+    missing.push(...undescribedFields(field, `${where}.${name}`));
+  }
+  for (const part of [...(schema.anyOf ?? []), ...(schema.oneOf ?? []), ...(schema.allOf ?? [])]) {
+    missing.push(...undescribedFields(part, where));
+  }
+  if (schema.items) missing.push(...undescribedFields(schema.items, `${where}[]`));
+  if (typeof schema.additionalProperties === 'object') {
+    missing.push(...undescribedFields(schema.additionalProperties, `${where}.*`));
+  }
+  return missing;
 }
 
 describe('/openapi.json and /docs', () => {
@@ -47,6 +82,47 @@ describe('/openapi.json and /docs', () => {
     expect([...documented].sort()).toEqual(routes);
     // bull-board is a UI with an API of its own, mounted whole; it is the only thing left out.
     expect(mounts).toEqual(['/admin/queues']);
+  });
+
+  it('describes every parameter and every field of every request and answer', () => {
+    const missing: string[] = [];
+    for (const [path, item] of Object.entries(document.paths)) {
+      for (const [method, operation] of Object.entries(item)) {
+        const where = `${method.toUpperCase()} ${path}`;
+        for (const parameter of operation.parameters ?? []) {
+          if (!parameter.description) missing.push(`${where} ${parameter.in} ${parameter.name}`);
+        }
+        for (const [type, { schema }] of Object.entries(operation.requestBody?.content ?? {})) {
+          missing.push(...undescribedFields(schema, `${where} request ${type}`));
+        }
+        for (const [status, answer] of Object.entries(operation.responses)) {
+          for (const { schema } of Object.values(answer.content ?? {})) {
+            missing.push(...undescribedFields(schema, `${where} ${status}`));
+          }
+        }
+      }
+    }
+    for (const [name, schema] of Object.entries(document.components.schemas)) {
+      missing.push(...undescribedFields(schema, name));
+    }
+    expect(missing).toEqual([]);
+  });
+
+  it('gives each request field an example, and documents the training defaults the routes apply', () => {
+    const body = (path: string) =>
+      document.paths[path]?.post?.requestBody?.content['application/json']?.schema as Schema;
+    for (const path of ['/v1/predict/csv', '/v1/train/csv', '/v1/train/human_feedback', '/v1/predict']) {
+      for (const [name, field] of Object.entries(body(path).properties ?? {})) {
+        expect(field.examples, `${path} ${name}`).toHaveLength(1);
+      }
+    }
+    for (const path of ['/v1/train/csv', '/v1/train/human_feedback']) {
+      const { properties, required } = body(path);
+      expect(properties?.epoch_num?.default).toBe(10);
+      expect(properties?.best_model_metric?.default).toBe('eval_f1_min');
+      expect(properties?.epoch_num?.description).toContain('default 10');
+      expect(required).toEqual([path === '/v1/train/csv' ? 'train_file_s3' : 'train_dir_s3']);
+    }
   });
 
   it('describes real answers: they validate against the documented schemas', async () => {

@@ -52,8 +52,8 @@ describe('job status, listing and cancelling, over real MySQL and Redis', () => 
     it('shows a finished job with its output, model version and figures', async () => {
       const job = await newRow();
       await jobs.markRunning(job.id, 1);
-      const result = { outputUri: 's3://inference/out.csv', rows: 3, modelVersion: 4, metrics: null };
-      await jobs.markSucceeded(job.id, { outputUri: result.outputUri, result });
+      const result = { output_uri: 's3://inference/out.csv', rows: 3, model_version: 4, metrics: null };
+      await jobs.markSucceeded(job.id, { outputUri: result.output_uri, result });
       const answer = await get(`/v1/jobs/${job.id}`);
       expect(answer.body).toMatchObject({
         status: 'SUCCEEDED',
@@ -61,8 +61,55 @@ describe('job status, listing and cancelling, over real MySQL and Redis', () => 
         attempts: 1,
         started_at: expect.any(String),
         finished_at: expect.any(String),
-        result: { output_uri: result.outputUri, model_version: 4, details: result },
+        result: { output_uri: result.output_uri, model_version: 4, details: result },
         error: null,
+      });
+    });
+
+    it('shows rows written with camelCase results (before snake_case) in snake_case', async () => {
+      const predict = await newRow();
+      await jobs.markRunning(predict.id, 1);
+      const outputUri = 's3://inference/old/predictions.csv';
+      await jobs.markSucceeded(predict.id, {
+        outputUri,
+        result: {
+          outputUri,
+          rows: 10,
+          labelledRows: 4,
+          feedbackUri: 's3://dataset/feedback/old.csv',
+          modelVersion: 2,
+          metrics: { weightedF1: 0.9, minF1: 0.5 },
+        },
+      });
+      expect((await get(`/v1/jobs/${predict.id}`)).body.result).toEqual({
+        output_uri: outputUri,
+        model_version: 2,
+        details: {
+          output_uri: outputUri,
+          rows: 10,
+          labelled_rows: 4,
+          feedback_uri: 's3://dataset/feedback/old.csv',
+          model_version: 2,
+          metrics: { weighted_f1: 0.9, min_f1: 0.5 },
+        },
+      });
+
+      const train = await newRow('TRAIN_CSV');
+      await jobs.markRunning(train.id, 1);
+      // A training job's metrics were snake_case already, and per-class figures are keyed by label.
+      const metrics = {
+        eval_f1: 0.8,
+        per_class_f1: { Beverages: 0.7, minF1: 0.1 },
+        promotion: 'first model',
+      };
+      await jobs.markSucceeded(train.id, {
+        outputUri: 's3://models/3/',
+        result: { modelVersion: 3, promoted: true, datasetHash: 'ab', rows: 50, metrics },
+      });
+      expect((await get(`/v1/jobs/${train.id}`)).body.result).toEqual({
+        output_uri: 's3://models/3/',
+        model_version: 3,
+        details: { model_version: 3, promoted: true, dataset_hash: 'ab', rows: 50, metrics },
       });
     });
 

@@ -65,11 +65,21 @@ describe('model registry endpoints, over real MySQL', () => {
     });
   });
 
-  it('answers 404 for an unknown version and 400 for one that is not a number', async () => {
+  it('answers 404 for an unknown version and a 400 naming `version` for one that is not a number', async () => {
     expect((await get('/v1/models/99')).status).toBe(404);
-    const bad = await get('/v1/models/latest');
-    expect(bad.status).toBe(400);
-    expect(bad.body.error.details).toContainEqual({ path: 'version', message: expect.any(String) });
+    for (const bad of ['latest', 'abc', '0', '1.5', '-2', '1e3', '12345678901']) {
+      const answer = await get(`/v1/models/${bad}`);
+      expect(answer.status, bad).toBe(400);
+      expect(answer.body.error.message, bad).toBe(
+        'invalid request: version: must be a model version number: a whole number from 1, like 3',
+      );
+      expect(answer.body.error.details).toEqual([
+        { path: 'version', message: 'must be a model version number: a whole number from 1, like 3' },
+      ]);
+    }
+    expect((await promote('abc')).body.error.details).toEqual([
+      { path: 'version', message: expect.any(String) },
+    ]);
   });
 
   it('promotes a version, archives the previous one, and rolls back by promoting it again', async () => {

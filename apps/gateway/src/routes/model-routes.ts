@@ -1,10 +1,8 @@
+import { modelVersionParams } from '@shelfwise/contracts';
 import { Router } from 'express';
-import { z } from 'zod';
 import { requireAdmin } from '../auth/require-admin';
 import type { ModelRegistry } from '../models/model-registry';
 import { toModelView } from '../models/model-view';
-
-const versionParam = z.strictObject({ version: z.coerce.number().int().min(1) });
 
 /** The model registry: which versions exist, and which one serves. */
 export function modelRoutes(registry: ModelRegistry): Router {
@@ -13,11 +11,11 @@ export function modelRoutes(registry: ModelRegistry): Router {
     res.json({ items: (await registry.list()).map(toModelView) });
   });
   router.get('/v1/models/:version', async (req, res) => {
-    const { version } = versionParam.parse(req.params);
+    const { version } = modelVersionParams.parse(req.params);
     res.json(toModelView(await registry.find(version)));
   });
   router.post('/v1/models/:version/promote', requireAdmin(), async (req, res) => {
-    const { version } = versionParam.parse(req.params);
+    const { version } = modelVersionParams.parse(req.params);
     res.json(toModelView(await registry.promote(version)));
   });
   return router;

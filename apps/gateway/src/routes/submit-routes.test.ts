@@ -92,6 +92,24 @@ describe('job submission endpoints, over real MySQL, Redis and S3', () => {
         bestModelMetric: 'eval_f1_min',
       });
     });
+
+    it('applies the documented defaults to a training request that leaves them out: 10 epochs, eval_f1_min', async () => {
+      for (const [path, body] of [
+        ['/v1/train/csv', { train_file_s3: uris.train }],
+        ['/v1/train/human_feedback', { train_dir_s3: uris.feedbackDir }],
+      ] as const) {
+        const answer = await post(path, body);
+        expect(answer.status, JSON.stringify(answer.body)).toBe(202);
+        const queued = await services.producer.queue('training').getJob(answer.body.job_id);
+        expect(queued?.data).toMatchObject({ epochs: 10, bestModelMetric: 'eval_f1_min' });
+        // The stored input is the request as it was run, so the job view shows the defaults too.
+        expect((await jobs.findById(answer.body.job_id))?.input).toEqual({
+          ...body,
+          epoch_num: 10,
+          best_model_metric: 'eval_f1_min',
+        });
+      }
+    });
   });
 
   describe('refuses a bad request with the field and the problem, and records nothing', () => {

@@ -3,9 +3,7 @@ export class NoModelError extends Error {
   readonly code = 'NO_MODEL';
 
   constructor() {
-    super(
-      'NO_MODEL: no model version is serving yet; train one with POST /v1/train/csv (the first is promoted)',
-    );
+    super('no model version is serving yet; train one with POST /v1/train/csv (the first is promoted)');
     this.name = 'NoModelError';
   }
 }

@@ -161,7 +161,7 @@ async function predictFile(
   if (labelledRows > 0) {
     const name = (i: number) => labelList[i] ?? '';
     const scored = evaluate(truth.map(name), predicted.map(name), labelList);
-    metrics = { weightedF1: scored.f1, minF1: scored.minF1 };
+    metrics = { weighted_f1: scored.f1, min_f1: scored.minF1 };
     await deps.feedback.record({ jobId: context.jobId, s3Uri: feedbackUri, rows: labelledRows });
     const figures = {
       jobId: context.jobId,
@@ -182,11 +182,11 @@ async function predictFile(
     outputUri,
     modelVersionId: lease.modelVersionId,
     result: {
-      outputUri,
+      output_uri: outputUri,
       rows,
-      labelledRows,
-      feedbackUri: labelledRows > 0 ? feedbackUri : null,
-      modelVersion: lease.version,
+      labelled_rows: labelledRows,
+      feedback_uri: labelledRows > 0 ? feedbackUri : null,
+      model_version: lease.version,
       metrics,
     },
   };

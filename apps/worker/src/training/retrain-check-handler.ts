@@ -28,7 +28,7 @@ export function retrainCheckHandler(deps: RetrainCheckDependencies): DirectHandl
       const newRows = await deps.feedback.rowsSince(serving?.createdAt ?? new Date(0));
       if (newRows < deps.minRows) {
         deps.logger.info({ newRows, minRows: deps.minRows }, 'retrain check: not enough new verified rows');
-        return { newRows, jobId: null };
+        return { new_rows: newRows, job_id: null };
       }
       const id = randomUUID();
       const payload = {
@@ -49,7 +49,7 @@ export function retrainCheckHandler(deps: RetrainCheckDependencies): DirectHandl
         throw error;
       }
       deps.logger.info({ newRows, jobId: id }, 'retrain check: training started');
-      return { newRows, jobId: id };
+      return { new_rows: newRows, job_id: id };
     },
   };
 }

@@ -135,9 +135,9 @@ async function trainOnce(
   );
 
   const result: JobResult<'train'> = {
-    modelVersion: row.version,
+    model_version: row.version,
     promoted: decision.promote,
-    datasetHash: data.datasetHash,
+    dataset_hash: data.datasetHash,
     rows: data.examples.length,
     metrics: { ...metrics, promotion: decision.reason },
   };
