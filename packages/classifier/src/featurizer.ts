@@ -48,13 +48,9 @@ export class Featurizer {
   readonly #maxWords: number;
   readonly #minChars: number;
   readonly #maxChars: number;
-  /** `hashed-ngrams-2`: an open-addressing set of the ids seen in the current group, cleared by a stamp. */
+  /** `hashed-ngrams-2`: repeats are merged, with a bit filter of the ids seen in the current group. */
   readonly #distinct: boolean;
-  readonly #slotIds: Int32Array;
-  readonly #slotStamps: Int32Array;
-  readonly #slotPositions: Int32Array;
-  readonly #slotShift: number;
-  #stamp = 0;
+  readonly #seen = new Int32Array(32);
   #wordFeatures = 0;
 
   constructor(settings: FeaturizerSettings = DEFAULT_FEATURIZER_SETTINGS) {
@@ -66,12 +62,6 @@ export class Featurizer {
     this.#minChars = settings.charNgrams[0];
     this.#maxChars = settings.charNgrams[1];
     this.#distinct = settings.algorithm === 'hashed-ngrams-2';
-    // At most half full, so probes stay short.
-    const slotBits = this.#distinct ? Math.max(6, Math.ceil(Math.log2(settings.maxLength)) + 1) : 1;
-    this.#slotIds = new Int32Array(2 ** slotBits);
-    this.#slotStamps = new Int32Array(2 ** slotBits);
-    this.#slotPositions = new Int32Array(2 ** slotBits);
-    this.#slotShift = 32 - slotBits;
     for (let c = 0; c < 128; c++) this.#asciiMap[c] = this.#isWordChar(c) ? c : 0;
     if (settings.lowercase) for (let c = 65; c <= 90; c++) this.#asciiMap[c] = c + 32;
     const hash = createHash('sha256').update(JSON.stringify(canonicalSettings(settings)));
@@ -175,8 +165,8 @@ export class Featurizer {
 
   /**
    * Moves the distinct ids of `ids[offset + from .. offset + to)` to `offset + into` onwards, each with its
-   * number of occurrences in `weights`; returns the end of the distinct ids. An open-addressing set, emptied
-   * by a new stamp, finds the repeats.
+   * number of occurrences in `weights`; returns the end of the distinct ids. A 1,024-bit filter of the ids
+   * seen answers "new" for almost every id; only a filter hit is looked up among the ids kept so far.
    */
   #merge(
     ids: Int32Array,
@@ -186,32 +176,25 @@ export class Featurizer {
     to: number,
     into: number,
   ): number {
-    if (++this.#stamp > 0x3fffffff) {
-      this.#slotStamps.fill(0);
-      this.#stamp = 1;
-    }
-    const slotIds = this.#slotIds;
-    const stamps = this.#slotStamps;
-    const positions = this.#slotPositions;
-    const mask = slotIds.length - 1;
-    const shift = this.#slotShift;
-    const stamp = this.#stamp;
+    const seen = this.#seen;
+    seen.fill(0);
     let n = into;
     for (let i = from; i < to; i++) {
       const id = ids[offset + i] as number;
-      let slot = Math.imul(id, 0x9e3779b1) >>> shift;
-      while (stamps[slot] === stamp && slotIds[slot] !== id) slot = (slot + 1) & mask;
-      if (stamps[slot] === stamp) {
-        const at = offset + (positions[slot] as number);
-        weights[at] = (weights[at] as number) + 1;
-      } else {
-        stamps[slot] = stamp;
-        slotIds[slot] = id;
-        positions[slot] = n;
-        ids[offset + n] = id;
-        weights[offset + n] = 1;
-        n++;
+      const word = (id >>> 5) & 31;
+      const bit = 1 << (id & 31);
+      if (((seen[word] as number) & bit) !== 0) {
+        let j = into;
+        while (j < n && ids[offset + j] !== id) j++;
+        if (j < n) {
+          weights[offset + j] = (weights[offset + j] as number) + 1;
+          continue;
+        }
       }
+      seen[word] = (seen[word] as number) | bit;
+      ids[offset + n] = id;
+      weights[offset + n] = 1;
+      n++;
     }
     return n;
   }
