@@ -1,3 +1,5 @@
+import { softmaxInto } from './calibration';
+
 /**
  * Parameters of the path-table + linear classifier as served. A text whose category path is in the table
  * (path row r > 0) gets that path's probabilities; any other text gets softmax(W·x + b) over its name
@@ -30,19 +32,9 @@ export function forwardPathLinear(
   const { classes } = params;
   linearScores(params.weights, params.bias, classes, ids, weights, start, end, out);
   const gate = params.nameGate[path] as number;
-  let max = Number.NEGATIVE_INFINITY;
-  for (let c = 0; c < classes; c++) {
-    const logit = gate * (out[c] as number) + (params.pathLogits[path * classes + c] as number);
-    out[c] = logit;
-    if (logit > max) max = logit;
-  }
-  let total = 0;
-  for (let c = 0; c < classes; c++) {
-    const e = Math.exp((out[c] as number) - max);
-    out[c] = e;
-    total += e;
-  }
-  for (let c = 0; c < classes; c++) out[c] = (out[c] as number) / total;
+  for (let c = 0; c < classes; c++)
+    out[c] = gate * (out[c] as number) + (params.pathLogits[path * classes + c] as number);
+  softmaxInto(out, 0, 1, out);
 }
 
 /** out[c] = b[c] + Σ_k weights[k] · W[ids[k], c] over `[start, end)`. */
