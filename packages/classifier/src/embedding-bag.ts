@@ -1,5 +1,6 @@
 import { type ClassificationMetrics, evaluate } from './evaluate';
 import type { FeatureMatrix } from './feature-matrix';
+import { spreadRows } from './training-set';
 
 /**
  * Parameters of the classifier: weighted mean of the embeddings of a text's ids → linear layer → softmax.
@@ -79,12 +80,7 @@ export function copyParameters(p: EmbeddingBagParameters): EmbeddingBagParameter
 
 /** Spreads a compact table back to one row per bucket (zeros for buckets without a row), as served. */
 export function perBucket(compact: EmbeddingBagParameters, rowOfBucket: Int32Array): EmbeddingBagParameters {
-  const { dim } = compact;
-  const embeddings = new Float32Array(rowOfBucket.length * dim);
-  rowOfBucket.forEach((row, bucket) => {
-    if (row > 0) embeddings.set(compact.embeddings.subarray(row * dim, (row + 1) * dim), bucket * dim);
-  });
-  return { ...compact, embeddings };
+  return { ...compact, embeddings: spreadRows(compact.embeddings, compact.dim, rowOfBucket) };
 }
 
 /** Validation metrics of the parameters on feature rows already mapped to the parameters' table. */

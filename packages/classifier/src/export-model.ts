@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Featurizer } from './featurizer';
 import { MANIFEST_FORMAT_VERSION, type ModelManifest } from './model-manifest';
-import { buildOnnxGraph } from './onnx-graph';
+import { buildOnnxGraph, buildPathLinearOnnxGraph } from './onnx-graph';
 import type { TrainedModel } from './train';
 
 export interface ExportedModel {
@@ -11,31 +11,53 @@ export interface ExportedModel {
 
 /** The ONNX graph and its manifest; the ONNX bytes are identical for identical training runs. */
 export function exportModel(trained: TrainedModel, options: { createdAt?: Date } = {}): ExportedModel {
-  const onnx = buildOnnxGraph(trained.parameters, trained.featurizer.maxLength);
-  const { options: o } = trained;
-  const manifest: ModelManifest = {
+  const onnx =
+    trained.architecture === 'embedding-bag'
+      ? buildOnnxGraph(trained.parameters, trained.featurizer.maxLength)
+      : buildPathLinearOnnxGraph(trained.parameters, trained.featurizer.maxLength);
+  const common = {
     formatVersion: MANIFEST_FORMAT_VERSION,
     labels: [...trained.labels],
-    featurizer: trained.featurizer,
     featurizerHash: new Featurizer(trained.featurizer).hash,
     onnxSha256: createHash('sha256').update(onnx).digest('hex'),
     bestEpoch: trained.bestEpoch,
     bestModelMetric: trained.bestModelMetric,
     metrics: trained.metrics,
     history: trained.history.map(({ epoch, trainLoss, metrics }) => ({ epoch, trainLoss, metrics })),
-    training: {
-      epochs: o.epochs,
-      seed: o.seed,
-      dim: o.dim,
-      optimizer: o.optimizer,
-      learningRate: o.learningRate,
-      classBalancing: o.classBalancing,
-      validationFraction: o.validationFraction,
-      trainingExamples: trained.trainingExamples,
-      validationExamples: trained.validationExamples,
-    },
+    trainingSet: trained.trainingSet,
     trainingDataHash: trained.trainingDataHash,
     createdAt: (options.createdAt ?? new Date()).toISOString(),
+  } as const;
+  const o = trained.options;
+  const counts = {
+    trainingExamples: trained.trainingExamples,
+    validationExamples: trained.validationExamples,
+  };
+  if (trained.architecture === 'embedding-bag') {
+    const manifest: ModelManifest = {
+      ...common,
+      architecture: 'embedding-bag',
+      featurizer: trained.featurizer,
+      training: {
+        epochs: o.epochs,
+        seed: o.seed,
+        dim: trained.parameters.dim,
+        optimizer: trained.options.optimizer,
+        learningRate: trained.options.learningRate,
+        classBalancing: trained.options.classBalancing,
+        validationFraction: o.validationRule?.fraction ?? 0,
+        ...counts,
+      },
+    };
+    return { onnx, manifest };
+  }
+  const manifest: ModelManifest = {
+    ...common,
+    architecture: 'path-table-linear-svm',
+    featurizer: trained.featurizer,
+    pathTable: trained.pathTable,
+    calibration: trained.calibration,
+    training: { epochs: o.epochs, seed: o.seed, c: trained.options.c, ...counts },
   };
   return { onnx, manifest };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Featurizer, featurize } from './featurizer';
-import { DEFAULT_FEATURIZER_SETTINGS } from './featurizer-settings';
+import { DEFAULT_FEATURIZER_SETTINGS, SUBLINEAR_FEATURIZER_SETTINGS } from './featurizer-settings';
 
 const real = (f: { ids: Int32Array; count: number }): number[] => Array.from(f.ids.subarray(0, f.count));
 
@@ -78,5 +78,56 @@ describe('Featurizer', () => {
     expect(() => new Featurizer({ ...DEFAULT_FEATURIZER_SETTINGS, wordNgrams: [2, 1] })).toThrow(
       /wordNgrams/,
     );
+  });
+});
+
+describe('Featurizer, hashed-ngrams-2 (sublinear, L2 per group)', () => {
+  const sublinear = new Featurizer(SUBLINEAR_FEATURIZER_SETTINGS);
+  const groupNorm = (w: Float32Array, from: number, to: number) =>
+    Math.sqrt(Array.from(w.subarray(from, to)).reduce((a, b) => a + b * b, 0));
+
+  it('emits each distinct id once, weighted 1 + ln(count), with unit length per group', () => {
+    const { ids, weights, count } = sublinear.featurize('tea tea tea');
+    // One distinct unigram and one bigram ("tea tea", twice), then the distinct 4-grams of " tea tea tea ".
+    const real = Array.from(ids.subarray(0, count));
+    expect(new Set(real).size).toBe(count);
+    const words = 2;
+    expect(groupNorm(weights, 0, words)).toBeCloseTo(1, 6);
+    expect(groupNorm(weights, words, count)).toBeCloseTo(1, 6);
+    // Unigram seen 3 times, bigram twice: their weights keep the ratio (1 + ln 3) : (1 + ln 2).
+    expect((weights[0] as number) / (weights[1] as number)).toBeCloseTo(
+      (1 + Math.log(3)) / (1 + Math.log(2)),
+      5,
+    );
+    const mean = featurize('tea tea tea');
+    expect(mean.count).toBeGreaterThan(count);
+  });
+
+  it('featurizes from `start` exactly as it featurizes the rest of the text', () => {
+    const f = new Featurizer(SUBLINEAR_FEATURIZER_SETTINGS);
+    for (const [text, start] of [
+      ['spices seasonings All-Seasons Salt', 17],
+      ['tea Crème Brûlée ☕', 3],
+      ['tea', 3],
+    ] as const) {
+      const ids = new Int32Array(64);
+      const weights = new Float32Array(64);
+      const count = f.featurizeInto(text, ids, weights, 0, start);
+      const sliced = f.featurize(text.slice(start));
+      expect(count).toBe(sliced.count);
+      expect(Array.from(ids)).toEqual(Array.from(sliced.ids));
+      expect(Array.from(weights)).toEqual(Array.from(sliced.weights));
+    }
+  });
+
+  it('has a hash of its own, pinned to its settings, and rejects a bad pathWords', () => {
+    expect(sublinear.hash).not.toBe(new Featurizer().hash);
+    expect(new Featurizer({ ...SUBLINEAR_FEATURIZER_SETTINGS, pathWords: 3 }).hash).not.toBe(sublinear.hash);
+    expect(new Featurizer({ ...SUBLINEAR_FEATURIZER_SETTINGS }).hash).toBe(sublinear.hash);
+    expect(() => new Featurizer({ ...SUBLINEAR_FEATURIZER_SETTINGS, pathWords: -1 })).toThrow(/pathWords/);
+  });
+
+  it('gives no features to empty text', () => {
+    expect(sublinear.featurize('  ').count).toBe(0);
   });
 });

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { DEFAULT_FEATURIZER_SETTINGS, type FeaturizerSettings } from './featurizer-settings';
+import { PathTable } from './path-table';
 
 const FNV_OFFSET = 0x811c9dc5;
 const FNV_PRIME = 0x01000193;
@@ -12,6 +13,10 @@ const SPACE = 0x20;
 const WORD_CHAIN = 116049371;
 /** Mixed into the settings hash so a change in what the code emits changes the hash, even without a version bump. */
 const PROBE_TEXT = 'Crème Brûlée 2× ﬁne-Cut TEA, 12oz — 🍵 "Naïve" Ⅻ';
+/** Also mixed in for `hashed-ngrams-2`: repeats (merged, sublinear tf), truncation and category paths. */
+const PROBE_REPEATS = ['tea Tea TEA green tea', `${'green tea bag '.repeat(12)}Crème Brûlée`];
+const PROBE_PATHS = [{ path: 'spices seasonings' }, { path: 'spices' }, { path: 'tea' }];
+const PROBE_PATH_TEXTS = ['spices seasonings All-Seasons Salt', ' tea  green tea', 'spices Tea', 'Tea tea'];
 
 export interface Features {
   readonly ids: Int32Array;
@@ -23,10 +28,12 @@ export interface Features {
 /**
  * Turns text into hashed n-gram ids and weights. Built for throughput: a few passes over char codes, FNV-1a
  * over UTF-8 bytes fed incrementally (no per-n-gram strings), and scratch buffers reused across texts.
+ * `hashed-ngrams-1` emits every occurrence, each group (words, characters) carrying half of the weight;
+ * `hashed-ngrams-2` emits each distinct id once, weighted 1 + ln(count), L2-normalised per group.
  */
 export class Featurizer {
   readonly settings: FeaturizerSettings;
-  /** sha256 over the settings and the features of a probe text: equal hashes mean equal behaviour. */
+  /** sha256 over the settings and the features of probe texts: equal hashes mean equal behaviour. */
   readonly hash: string;
   readonly #asciiMap = new Int32Array(128);
   readonly #wordCharCache = new Map<number, boolean>();
@@ -41,6 +48,10 @@ export class Featurizer {
   readonly #maxWords: number;
   readonly #minChars: number;
   readonly #maxChars: number;
+  /** `hashed-ngrams-2`: repeats are merged, with a bit filter of the ids seen in the current group. */
+  readonly #distinct: boolean;
+  readonly #seen = new Int32Array(32);
+  #wordFeatures = 0;
 
   constructor(settings: FeaturizerSettings = DEFAULT_FEATURIZER_SETTINGS) {
     validateSettings(settings);
@@ -50,14 +61,27 @@ export class Featurizer {
     this.#maxWords = settings.wordNgrams[1];
     this.#minChars = settings.charNgrams[0];
     this.#maxChars = settings.charNgrams[1];
+    this.#distinct = settings.algorithm === 'hashed-ngrams-2';
     for (let c = 0; c < 128; c++) this.#asciiMap[c] = this.#isWordChar(c) ? c : 0;
     if (settings.lowercase) for (let c = 65; c <= 90; c++) this.#asciiMap[c] = c + 32;
-    const probe = this.featurize(PROBE_TEXT);
-    this.hash = createHash('sha256')
-      .update(JSON.stringify(canonicalSettings(settings)))
-      .update(new Uint8Array(probe.ids.buffer))
-      .update(new Uint8Array(probe.weights.buffer))
-      .digest('hex');
+    const hash = createHash('sha256').update(JSON.stringify(canonicalSettings(settings)));
+    const probe = (text: string): void => {
+      // A copy, not the literal: V8's feedback for charCodeAt on internalised (literal) strings would slow
+      // every later call down (measured: 2 µs a text instead of 1).
+      const features = this.featurize(Buffer.from(text).toString());
+      hash.update(new Uint8Array(features.ids.buffer)).update(new Uint8Array(features.weights.buffer));
+    };
+    probe(PROBE_TEXT);
+    if (settings.algorithm === 'hashed-ngrams-2') {
+      for (const text of PROBE_REPEATS) probe(text);
+      const paths = new PathTable(PROBE_PATHS, settings.pathWords);
+      for (const text of PROBE_PATH_TEXTS) {
+        const { row, end } = paths.match(text);
+        hash.update(`${row}:${end}`);
+        probe(text.slice(end));
+      }
+    }
+    this.hash = hash.digest('hex');
   }
 
   featurize(text: string): Features {
@@ -68,50 +92,24 @@ export class Featurizer {
   }
 
   /**
-   * Writes `maxLength` ids and weights for `text` at `offset`. The weights of the real features sum to 1 (the
-   * embedding bag is a weighted mean); padding gets id 0 and weight 0. Returns the number of real features.
+   * Writes `maxLength` ids and weights for `text` (from index `start`: a category path before it is left
+   * out without a copy of the rest) at `offset`; padding gets id 0 and weight 0. Returns the number of real
+   * features.
    */
-  featurizeInto(text: string, ids: Int32Array, weights: Float32Array, offset: number): number {
+  featurizeInto(text: string, ids: Int32Array, weights: Float32Array, offset: number, start = 0): number {
     const { maxLength } = this.settings;
-    const shift = this.#bucketShift;
-    const length = this.#normalize(text);
-    const codes = this.#codes;
-    const words = this.#wordCount;
-    const wordHash = this.#wordHash;
-    let count = 0;
-    for (let order = this.#minWords; order <= this.#maxWords && order > 0; order++) {
-      for (let w = 0; w + order <= words && count < maxLength; w++) {
-        // Longer n-grams chain the words' hashes (as fastText does) instead of hashing their bytes again.
-        let h = wordHash[w] as number;
-        for (let k = 1; k < order; k++) h = (Math.imul(h, WORD_CHAIN) + (wordHash[w + k] as number)) | 0;
-        ids[offset + count++] = bucketOf(h ^ order, shift);
-      }
-    }
-    const wordFeatures = count;
-    const minChars = this.#minChars;
-    const maxChars = this.#maxChars;
-    if (minChars > 0 && words > 0) {
-      const lastStart = length - minChars;
-      for (let start = 0; start <= lastStart && count < maxLength; start++) {
-        let h = Math.imul(FNV_OFFSET ^ TAG_CHARS, FNV_PRIME);
-        let i = start;
-        const first = start + minChars;
-        for (; i < first; i++) {
-          const c = codes[i] as number;
-          h = c < 0x80 ? Math.imul(h ^ c, FNV_PRIME) : feedCodePoint(h, c);
-        }
-        ids[offset + count++] = bucketOf(h, shift);
-        const stop = Math.min(start + maxChars, length);
-        for (; i < stop && count < maxLength; i++) {
-          const c = codes[i] as number;
-          h = c < 0x80 ? Math.imul(h ^ c, FNV_PRIME) : feedCodePoint(h, c);
-          ids[offset + count++] = bucketOf(h, shift);
-        }
-      }
-    }
-    // Word n-grams and character n-grams each carry half of the weight when both are present: character
-    // n-grams outnumber words about four to one and would otherwise drown the words (measured: +0.003 F1).
-    if (wordFeatures > 0 && count > wordFeatures) {
+    const length = this.#normalize(text, start);
+    let count = this.#emit(length, ids, offset, maxLength);
+    const wordFeatures = this.#wordFeatures;
+    if (this.#distinct) {
+      // Repeats are rare in product names, so they are merged after the fact, in place.
+      const words = this.#merge(ids, weights, offset, 0, wordFeatures, 0);
+      count = this.#merge(ids, weights, offset, wordFeatures, count, words);
+      sublinearUnitLength(weights, offset, offset + words);
+      sublinearUnitLength(weights, offset + words, offset + count);
+    } else if (wordFeatures > 0 && count > wordFeatures) {
+      // Word n-grams and character n-grams each carry half of the weight when both are present: character
+      // n-grams outnumber words about four to one and would otherwise drown the words (measured: +0.003 F1).
       weights.fill(0.5 / wordFeatures, offset, offset + wordFeatures);
       weights.fill(0.5 / (count - wordFeatures), offset + wordFeatures, offset + count);
     } else if (count > 0) {
@@ -123,11 +121,95 @@ export class Featurizer {
   }
 
   /**
+   * Writes the ids of the normalised text's word n-grams, then of its character n-grams, into `out` from
+   * `offset`, at most `limit` of them; sets `#wordFeatures` and returns the count.
+   */
+  #emit(length: number, out: Int32Array, offset: number, limit: number): number {
+    const shift = this.#bucketShift;
+    const codes = this.#codes;
+    const words = this.#wordCount;
+    const wordHash = this.#wordHash;
+    let count = 0;
+    for (let order = this.#minWords; order <= this.#maxWords && order > 0; order++) {
+      for (let w = 0; w + order <= words && count < limit; w++) {
+        // Longer n-grams chain the words' hashes (as fastText does) instead of hashing their bytes again.
+        let h = wordHash[w] as number;
+        for (let k = 1; k < order; k++) h = (Math.imul(h, WORD_CHAIN) + (wordHash[w + k] as number)) | 0;
+        out[offset + count++] = bucketOf(h ^ order, shift);
+      }
+    }
+    this.#wordFeatures = count;
+    const minChars = this.#minChars;
+    const maxChars = this.#maxChars;
+    if (minChars > 0 && words > 0) {
+      const lastStart = length - minChars;
+      for (let start = 0; start <= lastStart && count < limit; start++) {
+        let h = Math.imul(FNV_OFFSET ^ TAG_CHARS, FNV_PRIME);
+        let i = start;
+        const first = start + minChars;
+        for (; i < first; i++) {
+          const c = codes[i] as number;
+          h = c < 0x80 ? Math.imul(h ^ c, FNV_PRIME) : feedCodePoint(h, c);
+        }
+        out[offset + count++] = bucketOf(h, shift);
+        const stop = Math.min(start + maxChars, length);
+        for (; i < stop && count < limit; i++) {
+          const c = codes[i] as number;
+          h = c < 0x80 ? Math.imul(h ^ c, FNV_PRIME) : feedCodePoint(h, c);
+          out[offset + count++] = bucketOf(h, shift);
+        }
+      }
+    }
+    return count;
+  }
+
+  /**
+   * Moves the distinct ids of `ids[offset + from .. offset + to)` to `offset + into` onwards, each with its
+   * number of occurrences in `weights`; returns the end of the distinct ids. A 1,024-bit filter of the ids
+   * seen answers "new" for almost every id; only a filter hit is looked up among the ids kept so far.
+   */
+  #merge(
+    ids: Int32Array,
+    weights: Float32Array,
+    offset: number,
+    from: number,
+    to: number,
+    into: number,
+  ): number {
+    const seen = this.#seen;
+    seen.fill(0);
+    let n = into;
+    for (let i = from; i < to; i++) {
+      const id = ids[offset + i] as number;
+      const word = (id >>> 5) & 31;
+      const bit = 1 << (id & 31);
+      if (((seen[word] as number) & bit) !== 0) {
+        let j = into;
+        while (j < n && ids[offset + j] !== id) j++;
+        if (j < n) {
+          weights[offset + j] = (weights[offset + j] as number) + 1;
+          continue;
+        }
+      }
+      seen[word] = (seen[word] as number) | bit;
+      ids[offset + n] = id;
+      weights[offset + n] = 1;
+      n++;
+    }
+    return n;
+  }
+
+  /**
    * Fills `#codes` with the normalised code points: a space, then the words separated by single spaces,
    * then a space. ASCII text takes a table lookup per char; other text is first normalised as a whole.
    */
-  #normalize(text: string): number {
-    const s = isAscii(text) ? text : this.#prepareUnicode(text);
+  #normalize(text: string, start: number): number {
+    let from = start;
+    let s = text;
+    if (!isAscii(text, start)) {
+      s = this.#prepareUnicode(start > 0 ? text.slice(start) : text);
+      from = 0;
+    }
     if (this.#codes.length < s.length + 2) this.#grow(s.length + 2);
     // Locals rather than fields in the loop: V8 then keeps them in registers.
     const codes = this.#codes;
@@ -139,7 +221,7 @@ export class Featurizer {
     // Each word's FNV-1a hash is built during the scan, so word n-grams need no second pass.
     let hash = 0;
     codes[0] = SPACE;
-    for (let i = 0; i < s.length; i++) {
+    for (let i = from; i < s.length; i++) {
       let code = s.charCodeAt(i);
       let mapped: number;
       if (code < 128) {
@@ -206,8 +288,8 @@ export function featurize(text: string): Features {
   return defaultFeaturizer.featurize(text);
 }
 
-function isAscii(text: string): boolean {
-  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) >= 128) return false;
+function isAscii(text: string, start: number): boolean {
+  for (let i = start; i < text.length; i++) if (text.charCodeAt(i) >= 128) return false;
   return true;
 }
 
@@ -237,7 +319,21 @@ function bucketOf(hash: number, shift: number): number {
   return Math.imul(hash, 0x9e3779b1) >>> shift;
 }
 
-function canonicalSettings(s: FeaturizerSettings): FeaturizerSettings {
+/** Turns the counts in `weights[from..to)` into 1 + ln(count), scaled to unit length. */
+function sublinearUnitLength(weights: Float32Array, from: number, to: number): void {
+  let squares = 0;
+  for (let i = from; i < to; i++) {
+    const n = weights[i] as number;
+    const w = n === 1 ? 1 : 1 + Math.log(n);
+    weights[i] = w;
+    squares += w * w;
+  }
+  const scale = 1 / Math.sqrt(squares);
+  for (let i = from; i < to; i++) weights[i] = (weights[i] as number) * scale;
+}
+
+/** The settings that decide behaviour, in a fixed key order (fields of other algorithms left out). */
+function canonicalSettings(s: FeaturizerSettings): Record<string, unknown> {
   return {
     algorithm: s.algorithm,
     lowercase: s.lowercase,
@@ -247,13 +343,16 @@ function canonicalSettings(s: FeaturizerSettings): FeaturizerSettings {
     charNgrams: [s.charNgrams[0], s.charNgrams[1]],
     buckets: s.buckets,
     maxLength: s.maxLength,
+    ...(s.algorithm === 'hashed-ngrams-2' ? { pathWords: s.pathWords } : {}),
   };
 }
 
 function validateSettings(s: FeaturizerSettings): void {
   const problems: string[] = [];
-  if (s.algorithm !== DEFAULT_FEATURIZER_SETTINGS.algorithm)
-    problems.push(`unknown algorithm ${s.algorithm}`);
+  if (s.algorithm !== 'hashed-ngrams-1' && s.algorithm !== 'hashed-ngrams-2')
+    problems.push(`unknown algorithm ${(s as { algorithm: unknown }).algorithm}`);
+  if (s.algorithm === 'hashed-ngrams-2' && !(Number.isInteger(s.pathWords) && s.pathWords >= 0))
+    problems.push('pathWords must be a non-negative integer');
   for (const [name, [min, max]] of [
     ['wordNgrams', s.wordNgrams],
     ['charNgrams', s.charNgrams],

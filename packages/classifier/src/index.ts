@@ -1,11 +1,19 @@
 export { CsvFormatError } from '@shelfwise/csv';
+export { expectedCalibrationError, fitTemperature } from './calibration';
 export { HUMAN_LABEL_COLUMN, LABEL_COLUMN, TEXT_COLUMN } from './csv-records';
 export type { EmbeddingBagParameters } from './embedding-bag';
 export { type ClassificationMetrics, type ClassMetrics, evaluate } from './evaluate';
 export { type ExportedModel, exportModel } from './export-model';
 export { type Features, Featurizer, featurize } from './featurizer';
 export { FeaturizerMismatchError } from './featurizer-mismatch-error';
-export { DEFAULT_FEATURIZER_SETTINGS, type FeaturizerSettings } from './featurizer-settings';
+export {
+  DEFAULT_FEATURIZER_SETTINGS,
+  type FeaturizerAlgorithm,
+  type FeaturizerSettings,
+  type MeanBagFeaturizerSettings,
+  SUBLINEAR_FEATURIZER_SETTINGS,
+  type SublinearFeaturizerSettings,
+} from './featurizer-settings';
 export type { Device } from './inference-session';
 export { type ReadLabelledCsvOptions, readLabelledCsv } from './labelled-csv';
 export {
@@ -18,15 +26,31 @@ export {
 export { MANIFEST_FILE, ONNX_FILE, readModelFiles, writeModelFiles } from './model-files';
 export { ModelFormatError } from './model-format-error';
 export {
+  ARCHITECTURES,
+  type Architecture,
+  type Calibration,
+  type EmbeddingBagManifest,
   type EpochSummary,
   MANIFEST_FORMAT_VERSION,
   type ModelManifest,
+  type PathLinearManifest,
   parseManifest,
+  type TrainingSetRecord,
 } from './model-manifest';
+export { type PairedBootstrap, pairedBootstrap } from './paired-bootstrap';
+export { forwardPathLinear, type PathLinearParameters } from './path-linear-model';
+export { type PathEntry, type PathMatch, PathTable, type PathTableOptions } from './path-table';
 export { CONFIDENCE_COLUMN, PREDICTED_COLUMN, type PredictCsvResult, predictCsv } from './predict-csv';
 export { createRandom } from './random';
 export { type Split, stratifiedSplit } from './stratified-split';
-export { type EpochReport, type TrainedModel, type TrainHooks, train } from './train';
+export {
+  type EpochReport,
+  type TrainedEmbeddingBag,
+  type TrainedModel,
+  type TrainedPathLinear,
+  type TrainHooks,
+  train,
+} from './train';
 export {
   type BestModelMetric,
   type ClassBalancing,
@@ -34,5 +58,20 @@ export {
   DEFAULT_TRAIN_OPTIONS,
   type LabelledText,
   type Optimizer,
+  type ResolvedTrainOptions,
   type TrainOptions,
 } from './train-options';
+export { trainedOn, trainingSetOf } from './trained-on';
+export {
+  DEFAULT_FINGERPRINT_FALSE_POSITIVE_RATE,
+  FingerprintReader,
+  fingerprintTexts,
+  type TrainingFingerprint,
+} from './training-fingerprint';
+export {
+  DEFAULT_VALIDATION_RULE,
+  isValidationRow,
+  normalizeText,
+  splitByRule,
+  type ValidationRule,
+} from './validation-rule';

