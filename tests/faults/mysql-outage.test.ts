@@ -8,6 +8,7 @@ import { type MariaDbServer, startMariaDb } from '../support/mariadb-server';
 import { seedServingModel } from '../support/seed-model';
 
 const LARGE_ROWS = 150_000;
+const STALL_MS = 3_000;
 
 // MySQL stops (crash, failover) while a job runs and another waits: the gateway answers 503 with
 // Retry-After instead of hanging or 500, the worker pauses instead of failing jobs, and once MySQL is
@@ -19,6 +20,7 @@ describe('MySQL stopped and started again', () => {
   let client: JobClient;
   let gatewayUrl: string;
   let worker: AppProcess;
+  let workerUrl: string;
   const apps: AppProcess[] = [];
 
   beforeAll(async () => {
@@ -38,6 +40,10 @@ describe('MySQL stopped and started again', () => {
       S3_BUCKET_MODELS: s3.buckets.models,
       QUEUE_PREFIX: uniquePrefix('mysql-outage'),
       DATABASE_RETRY_MS: '300',
+      // One attempt: a job that met the outage must still succeed, so the outage used up no attempt.
+      JOB_ATTEMPTS: '1',
+      JOB_STALL_TIMEOUT_MS: String(STALL_MS),
+      WORKER_QUEUES: 'inference',
       LOG_LEVEL: 'info',
     };
     const port = await freePort();
@@ -46,7 +52,8 @@ describe('MySQL stopped and started again', () => {
     apps.push(startApp('gateway', { ...env, PORT: String(port) }));
     worker = startApp('worker', { ...env, WORKER_PORT: String(workerPort) });
     apps.push(worker);
-    for (const url of [gatewayUrl, `http://127.0.0.1:${workerPort}`]) {
+    workerUrl = `http://127.0.0.1:${workerPort}`;
+    for (const url of [gatewayUrl, workerUrl]) {
       await pollUntil(
         () => getJson(`${url}/readyz`),
         (r) => r.status === 200,
@@ -94,8 +101,9 @@ describe('MySQL stopped and started again', () => {
     const [first, second] = await Promise.all([client.finished(running), client.finished(waiting)]);
     expect(first.status, JSON.stringify(first.error)).toBe('SUCCEEDED');
     expect(second.status, JSON.stringify(second.error)).toBe('SUCCEEDED');
-    // The outage did not use up an attempt: the job that met it ran again as its first attempt.
-    expect(first.attempts).toBe(1);
+    // The outage used up no attempt (JOB_ATTEMPTS is 1): the job that met it started again and succeeded.
+    // `attempts` counts real starts: the one the outage interrupted, and the one that finished.
+    expect(first.attempts).toBe(2);
     expect(first.result?.details).toMatchObject({ rows: LARGE_ROWS });
     const lines = (await s3.store.downloadBytes(first.result?.output_uri ?? '')).toString().trimEnd();
     expect(lines.split('\n')).toHaveLength(LARGE_ROWS + 1);
@@ -108,5 +116,43 @@ describe('MySQL stopped and started again', () => {
     );
     expect(after.status).toBe('SUCCEEDED');
     expect(await db.job.count()).toBe(3);
+  });
+
+  it('reports not-live while a frozen MySQL holds every inference slot, and recovers when it answers', async () => {
+    const dataset = `s3://${s3.buckets.dataset}`;
+    const id = await client.submit('/v1/predict/csv', { input_file_s3: `${dataset}/large.csv` });
+    await client.until(id, (job) => job.status === 'RUNNING' && job.progress > 0);
+    expect((await getJson(`${workerUrl}/healthz`)).status).toBe(200);
+
+    // Frozen, not dead: queries wait for ever instead of failing, so no outage is seen. Progress stops, the
+    // watchdog stops the run, and the run cannot even record that: its only slot is stuck.
+    mariadb.freeze();
+    try {
+      const stuck = await pollUntil(
+        () => getJson(`${workerUrl}/healthz`),
+        (r) => r.status === 503,
+        { timeoutMs: 30_000, intervalMs: 200 },
+      );
+      expect(stuck.body).toEqual({ status: 'stuck', stuck_slots: { inference: 1 } });
+    } finally {
+      mariadb.thaw();
+    }
+
+    await pollUntil(
+      () => getJson(`${workerUrl}/healthz`),
+      (r) => r.status === 200,
+    );
+    // With JOB_ATTEMPTS at 1 the stopped run was the job's last: it fails as transient, saying why, and
+    // the worker takes new work.
+    const job = await client.finished(id, 60_000);
+    expect(job.status).toBe('FAILED');
+    expect(job.error).toMatchObject({
+      code: 'TRANSIENT',
+      message: expect.stringMatching(/made no progress for 3 s/),
+    });
+    const after = await client.finished(
+      await client.submit('/v1/predict/csv', { input_file_s3: `${dataset}/small.csv` }),
+    );
+    expect(after.status).toBe('SUCCEEDED');
   });
 });

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AppProcess, freePort, getJson, pollUntil, startApp } from '../support/app-process';
 import { predictionInput, trainingInput } from '../support/generated-csv';
 import { type JobClient, jobClient } from '../support/job-client';
-import { logsOf } from '../support/log-lines';
+import { logLines, logsOf } from '../support/log-lines';
 import { seedServingModel } from '../support/seed-model';
 
 const PREDICT_ROWS = 300_000;
@@ -96,6 +96,21 @@ describe('a worker killed in the middle of a job', () => {
     expect(training.app.output()).not.toContain('"msg":"job succeeded"');
     const succeeded = await logsOf(() => [survivor.app.output()], 'job succeeded', [predictId, trainId]);
     expect(Object.fromEntries(succeeded)).toEqual({ [predictId]: 1, [trainId]: 1 });
+    // The takeover is a second start: counted on the row and in the logs (by the process that made it),
+    // while started_at keeps the first start, on the killed worker.
+    for (const [id, killed] of [
+      [predictId, inference.app],
+      [trainId, training.app],
+    ] as const) {
+      const starts = [killed, survivor.app].map((app) =>
+        logLines(app.output()).find((line) => line.jobId === id && line.msg === 'job started'),
+      );
+      expect(starts.map((line) => line?.attempt)).toEqual([1, 2]);
+      expect(starts.map((line) => line?.pid)).toEqual([killed.child.pid, survivor.app.child.pid]);
+      const row = await database.db.job.findUnique({ where: { id } });
+      expect(row?.attempts).toBe(2);
+      expect(row?.startedAt?.getTime()).toBeLessThanOrEqual(Date.parse(String(starts[0]?.time)));
+    }
 
     // Exactly one predictions object, every input row in order with a prediction.
     const objects = await s3.store.list(`s3://${s3.buckets.inference}/${predictId}/`);

@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -86,4 +87,22 @@ export async function pollUntil<T>(
 export async function getJson(url: string): Promise<{ status: number; body: unknown }> {
   const response = await fetch(url, { headers: bearer(), signal: AbortSignal.timeout(5_000) });
   return { status: response.status, body: await response.json() };
+}
+
+/** Polls each service's `/readyz` (base URLs) until it answers 200. */
+export async function waitReady(...urls: string[]): Promise<void> {
+  for (const url of urls) {
+    await pollUntil(
+      () => getJson(`${url}/readyz`),
+      (r) => r.status === 200,
+    );
+  }
+}
+
+/** SIGKILL, as a crash or a lost host, and wait for the exit; nothing when it is not running. */
+export async function killHard(child: ChildProcess | undefined): Promise<void> {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = once(child, 'exit');
+  child.kill('SIGKILL');
+  await exited;
 }

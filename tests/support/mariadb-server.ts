@@ -1,10 +1,9 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { freePort } from './app-process';
+import { freePort, killHard } from './app-process';
 
 export interface MariaDbServer {
   /** mysql://root@127.0.0.1:<port>/<database> */
@@ -13,6 +12,10 @@ export interface MariaDbServer {
   kill(): Promise<void>;
   /** Starts it again on the same port and data directory: the data is still there. */
   start(): Promise<void>;
+  /** SIGSTOP: connections stay open and queries never answer, as with a hung host. */
+  freeze(): void;
+  /** SIGCONT: it answers again. */
+  thaw(): void;
   /** Kills it and deletes its data directory. */
   remove(): Promise<void>;
 }
@@ -60,18 +63,14 @@ export async function startMariaDb(): Promise<MariaDbServer> {
       server.once('exit', (code) => reject(new Error(`mariadbd exited with ${code}: ${output}`)));
     });
   };
-  const kill = async () => {
-    const server = child;
-    if (!server || server.exitCode !== null || server.signalCode !== null) return;
-    const exited = once(server, 'exit');
-    server.kill('SIGKILL');
-    await exited;
-  };
+  const kill = () => killHard(child);
   await start();
   return {
     url: (database) => `mysql://root@127.0.0.1:${port}/${database}`,
     kill,
     start,
+    freeze: () => child?.kill('SIGSTOP'),
+    thaw: () => child?.kill('SIGCONT'),
     async remove() {
       await kill();
       await rm(dir, { recursive: true, force: true });

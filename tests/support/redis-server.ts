@@ -1,6 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { freePort } from './app-process';
+import { freePort, killHard } from './app-process';
 
 export interface RedisServer {
   url: string;
@@ -47,13 +46,7 @@ export async function startRedisServer(): Promise<RedisServer> {
   await start();
   return {
     url: `redis://127.0.0.1:${port}`,
-    async kill() {
-      const server = child;
-      if (!server || server.exitCode !== null || server.signalCode !== null) return;
-      const exited = once(server, 'exit');
-      server.kill('SIGKILL');
-      await exited;
-    },
+    kill: () => killHard(child),
     start,
   };
 }

@@ -8,13 +8,22 @@ export interface ConsumerOptions {
   concurrency: Record<QueueRole, number>;
   connection: Redis;
   prefix: string;
-  /** The JobRunner, or the MySQL outage guard around it (it needs the lock token). */
+  /** The JobRunner, or the dependency outage guard around it (it needs the lock token). */
   runner: { process(job: Job, token?: string): Promise<unknown> };
   logger: Logger;
   /** BullMQ lock duration; undefined: 30 s, training 120 s. Short in tests so a killed worker's job moves soon. */
   lockMs?: number | undefined;
   /** How often stalled jobs are looked for (BullMQ's default: 30 s). */
   stalledIntervalMs?: number | undefined;
+}
+
+/**
+ * The BullMQ lock of a queue's jobs, which is also the MySQL lease of their runs: a dead worker's job is
+ * taken over by BullMQ, and claimed in MySQL, after the same time. Training holds the event loop in slices;
+ * a longer lock keeps a busy worker's job from looking stalled.
+ */
+export function lockDurationOf(role: QueueRole, lockMs: number | undefined): number {
+  return lockMs ?? (role === 'training' ? 120_000 : 30_000);
 }
 
 /** One BullMQ Worker per served queue role. Stalled jobs (a worker that died) are taken over by BullMQ. */
@@ -24,8 +33,7 @@ export function startConsumers(options: ConsumerOptions): Worker[] {
       connection: options.connection,
       prefix: options.prefix,
       concurrency: options.concurrency[role],
-      // Training holds the event loop in slices; a longer lock keeps a busy worker's job from looking stalled.
-      lockDuration: options.lockMs ?? (role === 'training' ? 120_000 : 30_000),
+      lockDuration: lockDurationOf(role, options.lockMs),
       stalledInterval: options.stalledIntervalMs ?? 30_000,
       maxStalledCount: 2,
     });

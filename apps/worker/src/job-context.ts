@@ -1,15 +1,34 @@
+import type { InputVersion } from '@shelfwise/db';
 import type { Logger } from '@shelfwise/logger';
 
-/** What a handler may do besides its work: report progress, know whether it was cancelled, log. */
+/** What a handler may do besides its work: report progress, know whether it must stop, log. */
 export interface JobContext {
   jobId: string;
+  /** This start of the job, counted over every start (a takeover after a stalled worker included). */
   attempt: number;
   logger: Logger;
+  /**
+   * Aborted when the run must stop: the job was cancelled, its progress stopped moving (the watchdog), its
+   * lease was lost to another run, or the worker is shutting down past its grace time. Pass it to every
+   * download and upload: they are destroyed on abort, so nothing hangs and no connection is left open.
+   */
+  signal: AbortSignal;
+  /** A fraction in 0..1 that should grow: a run whose progress does not move for the stall timeout is stopped. */
   progress(fraction: number): Promise<void>;
-  /** Throws JobCancelledError when the job row was cancelled; call between batches. */
+  /** Throws the reason the run must stop (JobCancelledError when cancelled), if any; call between batches. */
   checkCancelled(): Promise<void>;
   /** Records the model version the job uses, as soon as it is known. */
   useModelVersion(modelVersionId: number, version: number): Promise<void>;
+  /**
+   * Renews the lease and throws unless this run still owns the job: call right before committing an output
+   * (completing an upload, storing a model version), so a stale run never commits over the current one.
+   */
+  confirmOwnership(): Promise<void>;
+  /**
+   * Pins the versions of the inputs read (a prefix's listing) on the first attempt; returns the pinned ones,
+   * which every later attempt reads instead of a new listing.
+   */
+  pinInputs(current: InputVersion[]): Promise<InputVersion[]>;
 }
 
 /** A handler's outcome, written to the job row on success. */

@@ -1,33 +1,58 @@
 import { JOBS, type JobName } from '@shelfwise/contracts';
-import type { JobRepository } from '@shelfwise/db';
+import type { JobRepository, Prisma, RunOwner } from '@shelfwise/db';
 import type { Logger } from '@shelfwise/logger';
 import type { JobOutcomeLabel, WorkerMetrics } from '@shelfwise/metrics';
-import { type Job, UnrecoverableError } from 'bullmq';
+import { DelayedError, type Job, UnrecoverableError } from 'bullmq';
 import { describeFailure } from './errors/describe-failure';
 import { JobCancelledError } from './errors/job-cancelled-error';
+import { LeaseLostError } from './errors/lease-lost-error';
+import { WorkerStoppingError } from './errors/worker-stopping-error';
+import type { JobContext, JobOutcome } from './job-context';
 import type { HandlerEntry } from './job-handlers';
+import { JobRun } from './run/job-run';
+import type { RunningJobs } from './run/running-jobs';
+
+type RecordedRun = (payload: never, context: JobContext) => Promise<JobOutcome<unknown>>;
+
+export interface JobRunnerDependencies {
+  handlers: Map<JobName, HandlerEntry>;
+  jobs: JobRepository;
+  logger: Logger;
+  /** Jobs by type and outcome, and their durations, for /metrics. */
+  metrics: Pick<WorkerMetrics, 'jobFinished'>;
+  /** The MySQL lease of a run of a job on `queue` (as long as the queue's BullMQ lock). */
+  leaseMs(queue: string): number;
+  /** The watchdog: a run whose progress does not move for this long is stopped and retried. */
+  stallTimeoutMs: number;
+  /** True for an error that means a dependency is down: the outage guard defers the job instead. */
+  isOutage(error: unknown): boolean;
+  running: RunningJobs;
+}
+
+// A copy put back because another run holds the job is tried again this long after that lease ends.
+const LEASE_MARGIN_MS = 250;
 
 /**
- * The BullMQ processor: validates the payload against its catalog schema, drives the job row
- * (RUNNING → SUCCEEDED/FAILED, or back to QUEUED while a retry is pending), and turns permanent
- * failures into UnrecoverableError so BullMQ retries only transient ones.
+ * The BullMQ processor: validates the payload against its catalog schema, claims the job row for one run
+ * (a second copy of a job another run holds is put back until that lease ends), drives the row through
+ * writes fenced by the run's token (RUNNING → SUCCEEDED/FAILED, or back to QUEUED while a retry is pending),
+ * and turns permanent failures into UnrecoverableError so BullMQ retries only transient ones. A write that
+ * does not apply (the job was cancelled, or another run owns it now) ends the run without writing.
  */
 export class JobRunner {
-  constructor(
-    private readonly deps: {
-      handlers: Map<JobName, HandlerEntry>;
-      jobs: JobRepository;
-      logger: Logger;
-      /** Jobs by type and outcome, and their durations, for /metrics. */
-      metrics: Pick<WorkerMetrics, 'jobFinished'>;
-    },
-  ) {}
+  /**
+   * Runs this process gave up during a MySQL outage without being able to give the job back: when the job
+   * comes back here, their leases are ended first, so it is claimed at once rather than after the lease.
+   */
+  private readonly unreleased = new Map<string, RunOwner>();
+
+  constructor(private readonly deps: JobRunnerDependencies) {}
 
   private measured(job: Job, started: number, outcome: JobOutcomeLabel): void {
     this.deps.metrics.jobFinished(job.name, outcome, (performance.now() - started) / 1_000);
   }
 
-  process = async (job: Job): Promise<unknown> => {
+  process = async (job: Job, token?: string): Promise<unknown> => {
     const started = performance.now();
     const entry = this.deps.handlers.get(job.name as JobName);
     if (!entry) throw new UnrecoverableError(`no handler for job "${job.name}"`);
@@ -54,78 +79,173 @@ export class JobRunner {
         throw failure.permanent ? new UnrecoverableError(`${failure.code}: ${failure.message}`) : error;
       }
     }
-    return this.runRecorded(job, entry.handler.run as (p: never, c: never) => Promise<never>, payload);
+    return this.runRecorded(job, token, entry.handler.run as RecordedRun, payload);
   };
 
   private async runRecorded(
     job: Job,
-    run: (
-      payload: never,
-      context: never,
-    ) => Promise<{ result: unknown; outputUri?: string; modelVersionId?: number }>,
+    token: string | undefined,
+    handler: RecordedRun,
     payload: never,
   ): Promise<unknown> {
     const id = job.id;
     if (!id) throw new UnrecoverableError('job has no id');
-    const attempt = job.attemptsMade + 1;
-    const logger = this.deps.logger.child({ jobId: id, queue: job.queueName, job: job.name, attempt });
     const { jobs } = this.deps;
     const started = performance.now();
-    if (!(await jobs.markRunning(id, attempt))) {
-      logger.info('job is cancelled or already finished; skipping');
+    const jobLogger = this.deps.logger.child({ jobId: id, queue: job.queueName, job: job.name });
+    const leaseMs = this.deps.leaseMs(job.queueName);
+    const unreleased = this.unreleased.get(id);
+    if (unreleased) {
+      await jobs.releaseLease(unreleased);
+      this.unreleased.delete(id);
+    }
+    const claim = await jobs.claimRun(id, leaseMs);
+    if (claim.kind === 'ended' || claim.kind === 'missing') {
+      jobLogger.info('job is cancelled or already finished; skipping');
       this.measured(job, started, 'skipped');
       return null;
     }
+    if (claim.kind === 'leased') {
+      // A second copy (Redis lost its data and the job was enqueued again, say) while the first run still
+      // holds the job: neither run it nor drop it. It comes back once that lease ends, and is skipped if the
+      // job finished by then or claimed if that run died. Not counted as an attempt.
+      jobLogger.info(
+        { retryInMs: claim.retryInMs },
+        'another run holds the job; put back until its lease ends',
+      );
+      if (token === undefined) throw new Error(`job ${id} is held by another run`);
+      await job.moveToDelayed(Date.now() + claim.retryInMs + LEASE_MARGIN_MS, token);
+      throw new DelayedError(`job ${id} is held by another run`);
+    }
+
+    // `attempt`: this start of the job, counted in MySQL over every start (a stalled run taken over included).
+    const logger = jobLogger.child({ attempt: claim.attempts });
+    const run = new JobRun({
+      jobs,
+      owner: claim.run,
+      leaseMs,
+      stallTimeoutMs: this.deps.stallTimeoutMs,
+      logger,
+    });
+    this.deps.running.add(job.queueName, run);
     logger.info('job started');
     try {
-      const outcome = await run(payload, {
-        jobId: id,
-        attempt,
-        logger,
-        progress: async (fraction: number) => {
-          await Promise.all([
-            jobs.reportProgress(id, fraction),
-            job.updateProgress(Math.round(fraction * 100)),
-          ]);
-        },
-        checkCancelled: async () => {
-          if ((await jobs.findById(id))?.status === 'CANCELLED') throw new JobCancelledError(id);
-        },
-        useModelVersion: async (modelVersionId: number, version: number) => {
-          // Bound once known: every later line of this job names the model version too.
-          logger.setBindings({ modelVersion: version });
-          logger.info('using model version');
-          await jobs.recordModelVersion(id, modelVersionId);
-        },
-      } as never);
+      const outcome = await run.execute(() =>
+        handler(payload, this.context(job, run, claim.attempts, logger)),
+      );
       // Handlers stop short of 100% (the last step is writing the outcome); bull-board shows this figure.
-      await job.updateProgress(100);
-      await jobs.markSucceeded(id, {
+      await showProgress(job, 100, logger);
+      const recorded = await jobs.markSucceeded(run.owner, {
         outputUri: outcome.outputUri,
-        result: outcome.result as object,
+        result: outcome.result as Prisma.InputJsonValue,
         modelVersionId: outcome.modelVersionId,
       });
+      if (!recorded) await run.lost();
       logger.info({ durationMs: Math.round(performance.now() - started) }, 'job succeeded');
       this.measured(job, started, 'succeeded');
       return outcome.result;
     } catch (error) {
-      if (error instanceof JobCancelledError) {
-        logger.info('job cancelled while running; outputs discarded');
-        this.measured(job, started, 'cancelled');
-        return null;
-      }
-      const failure = describeFailure(error);
-      const lastAttempt = attempt >= (job.opts.attempts ?? 1);
-      if (failure.permanent || lastAttempt) {
-        await jobs.markFailed(id, failure);
-        logger.warn({ code: failure.code, reason: failure.message }, 'job failed');
-        this.measured(job, started, 'failed');
-        throw failure.permanent ? new UnrecoverableError(failure.message) : error;
-      }
-      await jobs.markRetrying(id, failure);
-      logger.warn({ code: failure.code, reason: failure.message }, 'job failed; will retry');
-      this.measured(job, started, 'retrying');
-      throw error;
+      // The reason the run was stopped explains the failure better than the stream error it caused.
+      return await this.failed(job, run, run.signal.aborted ? run.signal.reason : error, logger, started);
+    } finally {
+      run.stop();
+      this.deps.running.remove(job.queueName, run);
     }
   }
+
+  private async failed(
+    job: Job,
+    run: JobRun,
+    error: unknown,
+    logger: Logger,
+    started: number,
+  ): Promise<null> {
+    const { jobs } = this.deps;
+    if (error instanceof JobCancelledError) {
+      logger.info('job cancelled while running; outputs discarded');
+      this.measured(job, started, 'cancelled');
+      return null;
+    }
+    if (error instanceof LeaseLostError) {
+      // Not an outcome of the job: another run owns it and records what happens to it.
+      logger.warn('another run took the job over; this run stops without writing');
+      this.measured(job, started, 'skipped');
+      return null;
+    }
+    if (error instanceof WorkerStoppingError) {
+      // The row stays RUNNING; its lease ends now so the worker that BullMQ hands the job to may claim it at once.
+      await jobs.releaseLease(run.owner);
+      logger.warn('job interrupted by the shutdown; left for another worker');
+      throw error;
+    }
+    const failure = describeFailure(error);
+    if (this.deps.isOutage(error)) {
+      // The guard puts the job back without counting the attempt; the row waits for it, saying why.
+      const given = await jobs.markRetrying(run.owner, failure).catch((writeError: unknown) => {
+        this.unreleased.set(run.owner.jobId, run.owner);
+        throw writeError;
+      });
+      if (!given) return this.notRecorded(job, run, logger, started);
+      logger.warn({ code: failure.code, reason: failure.message }, 'job waits for a dependency');
+      throw error;
+    }
+    const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+    if (failure.permanent || lastAttempt) {
+      if (!(await jobs.markFailed(run.owner, failure))) return this.notRecorded(job, run, logger, started);
+      logger.warn({ code: failure.code, reason: failure.message }, 'job failed');
+      this.measured(job, started, 'failed');
+      throw failure.permanent ? new UnrecoverableError(failure.message) : error;
+    }
+    if (!(await jobs.markRetrying(run.owner, failure))) return this.notRecorded(job, run, logger, started);
+    logger.warn({ code: failure.code, reason: failure.message }, 'job failed; will retry');
+    this.measured(job, started, 'retrying');
+    throw error;
+  }
+
+  /** A failure that could not be recorded because the run no longer owns the job: say why, write nothing. */
+  private async notRecorded(job: Job, run: JobRun, logger: Logger, started: number): Promise<null> {
+    const reason = await run.lost().catch((error: unknown) => error);
+    return this.failed(job, run, reason, logger, started);
+  }
+
+  private context(job: Job, run: JobRun, attempt: number, logger: Logger): JobContext {
+    const { jobs } = this.deps;
+    const owned = async (write: Promise<boolean>) => {
+      if (!(await write)) await run.lost();
+    };
+    return {
+      jobId: run.owner.jobId,
+      attempt,
+      logger,
+      signal: run.signal,
+      progress: async (fraction: number) => {
+        run.moved(fraction);
+        await Promise.all([
+          owned(jobs.reportProgress(run.owner, fraction)),
+          showProgress(job, Math.round(fraction * 100), logger),
+        ]);
+      },
+      checkCancelled: async () => {
+        run.signal.throwIfAborted();
+      },
+      useModelVersion: async (modelVersionId: number, version: number) => {
+        // Bound once known: every later line of this job names the model version too.
+        logger.setBindings({ modelVersion: version });
+        logger.info('using model version');
+        await owned(jobs.recordModelVersion(run.owner, modelVersionId));
+      },
+      confirmOwnership: () => run.confirm(),
+      pinInputs: async (current) => (await jobs.pinInputVersions(run.owner, current)) ?? run.lost(),
+    };
+  }
+}
+
+/**
+ * The queue's copy of the progress only feeds bull-board: MySQL holds the job's. After Redis lost its data the
+ * job's key is gone and the update fails; that must not fail a job that runs fine.
+ */
+async function showProgress(job: Job, percent: number, logger: Logger): Promise<void> {
+  await job.updateProgress(percent).catch((error: unknown) => {
+    logger.debug({ err: error }, 'progress not shown in the queue');
+  });
 }

@@ -1,8 +1,10 @@
 import { once } from 'node:events';
 import { loadModel } from '@shelfwise/classifier';
 import { loadConfigOrExit } from '@shelfwise/config';
+import { QUEUE_ROLES, QUEUES } from '@shelfwise/contracts';
 import {
   FeedbackRepository,
+  isConnectionFailure,
   JobRepository,
   ModelVersionRepository,
   MonitoringRepository,
@@ -12,15 +14,18 @@ import { healthRoutes, onShutdown } from '@shelfwise/lifecycle';
 import { createLogger } from '@shelfwise/logger';
 import { metricsRoute, Registry, WorkerMetrics } from '@shelfwise/metrics';
 import { JobProducer } from '@shelfwise/queue';
+import { isStorageUnreachable } from '@shelfwise/storage';
 import express from 'express';
-import { startConsumers } from './consumers';
-import { DatabaseOutageGuard } from './database-outage-guard';
+import { lockDurationOf, startConsumers } from './consumers';
+import { type Dependency, DependencyOutageGuard, outageOf } from './dependency-outage-guard';
+import { WorkerStoppingError } from './errors/worker-stopping-error';
 import { predictCsvHandler } from './inference/predict-csv-handler';
 import { handlerTable } from './job-handlers';
 import { JobRunner } from './job-runner';
 import { ModelServer } from './model/model-server';
 import { predictOnlineHandler } from './online/predict-online-handler';
 import { Reconciler } from './reconciler';
+import { RunningJobs } from './run/running-jobs';
 import { createTracking } from './tracking/create-tracking';
 import { retrainCheckHandler } from './training/retrain-check-handler';
 import { scheduleRetraining } from './training/schedule-retraining';
@@ -95,17 +100,42 @@ const handlers = handlerTable(
   config.worker.queues,
 );
 
+// The runs this process's slots hold: /healthz reports a queue whose every slot is stuck.
+const running = new RunningJobs(
+  Object.fromEntries(config.worker.queues.map((role) => [QUEUES[role], config.worker.concurrency[role]])),
+);
 // Workers take no traffic; this port only serves probes (and metrics).
 const server = express()
-  .use(healthRoutes(infrastructure.readiness))
+  .use(healthRoutes(infrastructure.readiness, () => running.liveness()))
   .use(metricsRoute(metrics.registry))
   .listen(config.worker.port);
-// A MySQL outage pauses the consumers and puts the job back instead of failing it (attempt not counted).
-const guard = new DatabaseOutageGuard(new JobRunner({ handlers, jobs, logger, metrics }), {
-  probe: () => db.$queryRaw`SELECT 1`,
-  retryMs: config.worker.databaseRetryMs,
+// An outage of MySQL or S3 pauses the consumers and puts the job back instead of failing it (attempt not counted).
+const dependencies: Dependency[] = [
+  {
+    name: 'MySQL',
+    isOutage: isConnectionFailure,
+    probe: () => db.$queryRaw`SELECT 1`,
+    retryMs: config.worker.databaseRetryMs,
+  },
+  {
+    name: 'S3',
+    isOutage: isStorageUnreachable,
+    probe: () => store.ping(),
+    retryMs: config.worker.storageRetryMs,
+  },
+];
+const roleOf = new Map(QUEUE_ROLES.map((role) => [QUEUES[role] as string, role]));
+const runner = new JobRunner({
+  handlers,
+  jobs,
   logger,
+  metrics,
+  leaseMs: (queue) => lockDurationOf(roleOf.get(queue) ?? 'inference', config.worker.lockMs),
+  stallTimeoutMs: config.worker.stallTimeoutMs,
+  isOutage: (error) => outageOf(dependencies, error) !== undefined,
+  running,
 });
+const guard = new DependencyOutageGuard(runner, dependencies, logger);
 const consumers = startConsumers({
   roles: config.worker.queues,
   concurrency: config.worker.concurrency,
@@ -118,7 +148,14 @@ const consumers = startConsumers({
 });
 guard.watch(consumers);
 // Re-enqueues the jobs MySQL still owes an outcome whenever Redis may have lost them.
-const reconciler = new Reconciler({ jobs, producer, logger, ...config.worker.reconcile });
+const reconciler = new Reconciler({
+  jobs,
+  models: modelVersions,
+  store,
+  producer,
+  logger,
+  ...config.worker.reconcile,
+});
 
 onShutdown(
   async () => {
@@ -134,7 +171,12 @@ onShutdown(
     connection.disconnect();
     await infrastructure.close();
   },
-  { graceMs: config.shutdownGraceMs, logger },
+  {
+    graceMs: config.shutdownGraceMs,
+    logger,
+    // Running jobs are stopped (streams closed, uploads aborted) and left for another worker.
+    onGraceOver: () => running.stopAll(new WorkerStoppingError()),
+  },
 );
 
 await once(server, 'listening');

@@ -1,10 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { QUEUES } from '@shelfwise/contracts';
-import { JobRepository } from '@shelfwise/db';
+import { JobRepository, ModelVersionRepository } from '@shelfwise/db';
 import { createRedis } from '@shelfwise/infrastructure';
 import { createLogger } from '@shelfwise/logger';
 import { JobProducer } from '@shelfwise/queue';
-import { createTestDatabase, type TestDatabase, uniquePrefix } from '@shelfwise/test-kit';
+import {
+  createTestDatabase,
+  createTestS3,
+  startRun,
+  type TestDatabase,
+  type TestS3,
+  uniquePrefix,
+} from '@shelfwise/test-kit';
 import { UnrecoverableError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,22 +23,37 @@ describe('Reconciler', () => {
   let connection: Redis;
   let producer: JobProducer;
   let jobs: JobRepository;
+  let models: ModelVersionRepository;
+  let s3: TestS3;
   let prefix: string;
   const logger = createLogger({ name: 'reconciler-test', level: 'silent' });
 
-  const reconciler = (minAgeMs = 0) =>
-    new Reconciler({ jobs, producer, intervalMs: 60_000, minAgeMs, logger });
+  const reconciler = (minAgeMs = 0, lossCheckMs = 60_000) =>
+    new Reconciler({
+      jobs,
+      models,
+      store: s3.store,
+      producer,
+      intervalMs: 60_000,
+      minAgeMs,
+      lossCheckMs,
+      logger,
+    });
 
-  const predictRow = async (status: 'QUEUED' | 'RUNNING' | 'SUCCEEDED' = 'QUEUED') => {
+  /** RUNNING: held by a live run; EXPIRED: RUNNING, but its run stopped renewing the lease (its worker died). */
+  const predictRow = async (status: 'QUEUED' | 'RUNNING' | 'EXPIRED' | 'SUCCEEDED' = 'QUEUED') => {
     const id = randomUUID();
     await jobs.create({ id, type: 'PREDICT_CSV', input: { input_file_s3: `s3://dataset/${id}.csv` } });
-    if (status !== 'QUEUED') await jobs.markRunning(id, 1);
-    if (status === 'SUCCEEDED') await jobs.markSucceeded(id, { result: {} });
+    if (status === 'QUEUED') return id;
+    const run = await startRun(jobs, id, status === 'EXPIRED' ? 1 : 60_000);
+    if (status === 'SUCCEEDED') await jobs.markSucceeded(run, { result: {} });
     return id;
   };
 
   beforeAll(async () => {
     database = await createTestDatabase('reconciler');
+    s3 = await createTestS3();
+    models = new ModelVersionRepository(database.db);
     connection = createRedis('redis://127.0.0.1:6379', 'worker');
     prefix = uniquePrefix('reconciler');
     producer = new JobProducer({ connection, prefix, attempts: 1, backoffMs: 0 });
@@ -40,14 +62,16 @@ describe('Reconciler', () => {
 
   afterAll(async () => {
     for (const queue of producer.allQueues()) await queue.obliterate({ force: true });
+    await connection.del(`${prefix}:shelfwise:queue-marker`);
     await producer.close();
     connection.disconnect();
     await database.drop();
   });
 
-  it('enqueues again, under the same id and with the same payload, each unfinished row Redis lost', async () => {
+  it('enqueues again, under the same id and with the same payload, each unowned row Redis lost', async () => {
     const queued = await predictRow('QUEUED');
-    const running = await predictRow('RUNNING');
+    const held = await predictRow('RUNNING');
+    const expired = await predictRow('EXPIRED');
     const done = await predictRow('SUCCEEDED');
     const feedbackId = randomUUID();
     await jobs.create({
@@ -65,13 +89,34 @@ describe('Reconciler', () => {
       jobId: queued,
       inputUri: `s3://dataset/${queued}.csv`,
     });
-    expect(await inference.getJobState(running)).toBe('waiting');
+    // A run that still renews its lease keeps the job: a copy in Redis would start a second run of it.
+    expect(await inference.getJobState(held)).toBe('unknown');
+    // A run whose lease ran out (its worker died) left the job to whoever claims it next.
+    expect(await inference.getJobState(expired)).toBe('waiting');
     expect(await inference.getJobState(done)).toBe('unknown');
     // The prefix gets its slash back exactly as the gateway's first enqueue gave it.
     expect((await producer.queue('training').getJob(feedbackId))?.data).toMatchObject({
       sourceUri: 's3://dataset/feedback/',
       epochs: 3,
       bestModelMetric: 'eval_f1_min',
+    });
+  });
+
+  it('enqueues a pinned job with the ETag its submission recorded', async () => {
+    const id = randomUUID();
+    const uri = `s3://dataset/${id}.csv`;
+    await jobs.create({
+      id,
+      type: 'PREDICT_CSV',
+      input: { input_file_s3: uri },
+      inputVersions: [{ uri, etag: '"0123abcd"' }],
+    });
+    await reconciler().reconcile();
+    expect((await producer.queue('inference').getJob(id))?.data).toEqual({
+      v: 1,
+      jobId: id,
+      inputUri: uri,
+      inputEtag: '"0123abcd"',
     });
   });
 
@@ -89,7 +134,7 @@ describe('Reconciler', () => {
 
   it('fails a row whose job BullMQ gave up on without the row being told', async () => {
     await producer.queue('inference').drain();
-    const id = await predictRow('RUNNING');
+    const id = await predictRow('EXPIRED');
     await producer.enqueue('predict-csv', { v: 1, jobId: id, inputUri: 's3://dataset/x.csv' }, id);
     // A processor that fails the job without touching MySQL, like BullMQ's own "stalled too often".
     const workerConnection = createRedis('redis://127.0.0.1:6379', 'worker');
@@ -125,4 +170,65 @@ describe('Reconciler', () => {
     expect(row).toMatchObject({ status: 'FAILED', errorCode: 'INVALID_REQUEST' });
     expect(row?.errorMessage).toContain('the stored request cannot be queued again');
   });
+
+  it('reconciles at once when the marker key is gone, without waiting for the interval', async () => {
+    const watching = reconciler(0, 100);
+    const redis = createRedis('redis://127.0.0.1:6379', 'worker');
+    const marker = `${prefix}:shelfwise:queue-marker`;
+    try {
+      watching.start(redis);
+      await until(async () => (await redis.exists(marker)) === 1);
+      const id = await predictRow('QUEUED');
+      // What FLUSHALL does to this prefix (the shared Redis is never flushed): the marker goes with the data.
+      await redis.del(marker);
+      await until(async () => (await producer.queue('inference').getJobState(id)) === 'waiting');
+      expect(await redis.exists(marker)).toBe(1);
+    } finally {
+      await watching.stop();
+      redis.disconnect();
+    }
+  });
+
+  it('cleans up the PENDING model version of a training job that failed, and keeps one awaiting a retry', async () => {
+    const version = async (status: 'FAILED' | 'QUEUED') => {
+      const id = randomUUID();
+      await jobs.create({
+        id,
+        type: 'TRAIN_CSV',
+        input: { train_file_s3: 's3://dataset/t.csv', epoch_num: 1, best_model_metric: 'eval_f1' },
+      });
+      const row = await models.create({
+        artifactUri: (v) => `s3://${s3.buckets.models}/${v}/`,
+        datasetUri: 's3://dataset/t.csv',
+        datasetHash: 'a'.repeat(64),
+        labels: ['A', 'B'],
+        metrics: {},
+        trainingJobId: id,
+      });
+      // The job got as far as one artifact before it stopped.
+      await s3.store.upload(`${row.artifactUri}model.onnx`, 'partial');
+      const run = await startRun(jobs, id);
+      if (status === 'FAILED') await jobs.markFailed(run, { code: 'TRANSIENT', message: 'S3 reset' });
+      else await jobs.markRetrying(run, { code: 'TRANSIENT', message: 'S3 reset' });
+      return row;
+    };
+    const failed = await version('FAILED');
+    const waiting = await version('QUEUED');
+
+    expect(await reconciler().reconcile()).toMatchObject({ abandonedVersions: 1 });
+
+    expect(await models.findByVersion(failed.version)).toMatchObject({ status: 'FAILED' });
+    expect(await s3.store.list(failed.artifactUri)).toEqual([]);
+    expect(await models.findByVersion(waiting.version)).toMatchObject({ status: 'PENDING' });
+    expect(await s3.store.exists(`${waiting.artifactUri}model.onnx`)).toBe(true);
+  });
 });
+
+/** Polls `check` until it holds (deadline 10 s). */
+async function until(check: () => Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('condition not met within 10 s');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}

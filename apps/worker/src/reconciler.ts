@@ -1,15 +1,22 @@
+import { randomUUID } from 'node:crypto';
 import { JOBS, type QueuedJob, queuedJobOf } from '@shelfwise/contracts';
-import type { JobRepository, Job as JobRow } from '@shelfwise/db';
+import type { JobRepository, Job as JobRow, ModelVersionRepository } from '@shelfwise/db';
 import type { Logger } from '@shelfwise/logger';
 import type { JobProducer } from '@shelfwise/queue';
+import type { ObjectStore } from '@shelfwise/storage';
 
 export interface ReconcilerOptions {
   jobs: JobRepository;
+  /** Model versions left PENDING by a training job that ended without succeeding are cleaned up. */
+  models: ModelVersionRepository;
+  store: ObjectStore;
   producer: JobProducer;
-  /** How often a pass runs besides start-up and Redis reconnections. */
+  /** How often a pass runs besides start-up, Redis reconnections and a lost marker. */
   intervalMs: number;
   /** Rows younger than this are left to the gateway, which enqueues right after writing them. */
   minAgeMs: number;
+  /** How often the marker key is checked: its absence means Redis lost its data. */
+  lossCheckMs: number;
   logger: Logger;
 }
 
@@ -20,12 +27,18 @@ export interface ReconcileReport {
   enqueued: number;
   /** Rows BullMQ had given up on (e.g. stalled too often) without the row being told: now FAILED. */
   settled: number;
+  /** PENDING model versions of failed or cancelled training jobs: artifacts removed, marked FAILED. */
+  abandonedVersions: number;
 }
 
-/** Something that says when its Redis connection is (again) ready: ioredis emits 'ready' after each connect. */
-export interface ReadySource {
+/**
+ * The Redis connection the reconciler watches: ioredis emits 'ready' after each (re)connect, and the marker
+ * is set with SET NX, which answers 'OK' only when the key was missing.
+ */
+export interface RedisSource {
   on(event: 'ready', listener: () => void): unknown;
   off(event: 'ready', listener: () => void): unknown;
+  set(key: string, value: string, nx: 'NX'): Promise<unknown>;
 }
 
 const isActive = (row: JobRow | null): row is JobRow => row?.status === 'QUEUED' || row?.status === 'RUNNING';
@@ -33,33 +46,62 @@ const describe = (error: unknown) => (error instanceof Error ? error.message : S
 
 /**
  * MySQL is the source of truth, Redis only the queue: when Redis loses its data (a restart without
- * persistence, a failover), every job MySQL still shows QUEUED or RUNNING is enqueued again with the same
- * id, its payload rebuilt from the stored request. Adding an id that exists is a no-op in BullMQ and a job
- * whose row already ended is skipped by the runner, so passes can run on every worker at any time.
+ * persistence, FLUSHALL, a failover), every job MySQL still owes an outcome that no live run holds is
+ * enqueued again with the same id, its payload rebuilt from the stored request and pinned input. A RUNNING
+ * job whose run still renews its lease is left alone: re-enqueueing it would start a second run of it.
+ * Adding an id that exists is a no-op in BullMQ, a job whose row already ended is skipped by the runner, and
+ * a copy of a job another run holds is put back, so passes can run on every worker at any time.
+ *
+ * A lost queue is noticed at once: each worker keeps a marker key in Redis (under the queue prefix, so in
+ * the queues' Cluster slot) and checks it every `lossCheckMs`; when it is gone, so is everything else.
  */
 export class Reconciler {
-  private timer: NodeJS.Timeout | undefined;
+  private timers: NodeJS.Timeout[] = [];
   private running: Promise<void> | undefined;
   private again = false;
-  private source: ReadySource | undefined;
+  private source: RedisSource | undefined;
   private readonly onReady = () => this.trigger();
+  private readonly markerKey: string;
+  // Which worker last wrote the marker: for whoever reads Redis, not for any decision.
+  private readonly markerValue = `worker-${randomUUID()}`;
 
-  constructor(private readonly options: ReconcilerOptions) {}
+  constructor(private readonly options: ReconcilerOptions) {
+    this.markerKey = `${options.producer.prefix}:shelfwise:queue-marker`;
+  }
 
-  /** Runs a pass now, every `intervalMs`, and each time `redis` becomes ready (a reconnect after a restart). */
-  start(redis: ReadySource): void {
+  /**
+   * Runs a pass now, every `intervalMs`, each time `redis` becomes ready (a reconnect after a restart), and
+   * as soon as the marker is found missing (the data went while the connection stayed up).
+   */
+  start(redis: RedisSource): void {
     this.source = redis;
     redis.on('ready', this.onReady);
-    this.timer = setInterval(this.onReady, this.options.intervalMs);
-    this.timer.unref();
+    this.timers = [
+      setInterval(this.onReady, this.options.intervalMs),
+      setInterval(() => void this.checkMarker(redis), this.options.lossCheckMs),
+    ];
+    for (const timer of this.timers) timer.unref();
+    void this.checkMarker(redis);
     this.trigger();
   }
 
   async stop(): Promise<void> {
-    clearInterval(this.timer);
+    for (const timer of this.timers) clearInterval(timer);
     this.source?.off('ready', this.onReady);
     this.again = false;
     await this.running;
+  }
+
+  private async checkMarker(redis: RedisSource): Promise<void> {
+    try {
+      if ((await redis.set(this.markerKey, this.markerValue, 'NX')) !== 'OK') return;
+    } catch {
+      // Redis is down: its 'ready' on reconnection triggers the pass.
+      return;
+    }
+    // Missing: first start on this Redis, or its data is gone. A pass costs little either way.
+    this.options.logger.info('queue marker missing in Redis (new or emptied): reconciling now');
+    this.trigger();
   }
 
   /** Starts a pass, or asks for one more after the pass in progress (which may have read a stale list). */
@@ -78,7 +120,9 @@ export class Reconciler {
       this.again = false;
       try {
         const report = await this.reconcile();
-        if (report.enqueued > 0 || report.settled > 0) this.options.logger.warn(report, 'reconciled jobs');
+        if (report.enqueued > 0 || report.settled > 0 || report.abandonedVersions > 0) {
+          this.options.logger.warn(report, 'reconciled jobs');
+        }
       } catch (error) {
         // MySQL or Redis is down: the next trigger (interval, reconnect) tries again.
         this.options.logger.warn({ err: error }, 'reconciliation pass failed');
@@ -86,26 +130,42 @@ export class Reconciler {
     } while (this.again);
   }
 
-  /** One pass over the unfinished rows. */
+  /** One pass over the unfinished rows no live run holds, then over abandoned model versions. */
   async reconcile(): Promise<ReconcileReport> {
     const { jobs, minAgeMs } = this.options;
     const cutoff = Date.now() - minAgeMs;
-    const report: ReconcileReport = { checked: 0, enqueued: 0, settled: 0 };
-    for (const row of await jobs.listUnfinished()) {
+    const report: ReconcileReport = { checked: 0, enqueued: 0, settled: 0, abandonedVersions: 0 };
+    for (const row of await jobs.listUnowned()) {
       if (row.createdAt.getTime() > cutoff) continue;
       report.checked++;
       const outcome = await this.reconcileRow(row);
       if (outcome === 'enqueued') report.enqueued++;
       if (outcome === 'settled') report.settled++;
     }
+    report.abandonedVersions = await this.cleanAbandonedVersions();
     return report;
+  }
+
+  /**
+   * A training job that failed or was cancelled after taking a version number leaves that version PENDING,
+   * perhaps with some artifacts: nothing will finish it. Its objects are removed, then it is marked FAILED
+   * (in that order, so a pass cut short by an S3 outage is completed by the next one).
+   */
+  private async cleanAbandonedVersions(): Promise<number> {
+    const { models, store } = this.options;
+    let cleaned = 0;
+    for (const version of await models.listAbandoned()) {
+      for (const object of await store.list(version.artifactUri)) await store.delete(object.uri);
+      if (await models.markAbandoned(version.version)) cleaned++;
+    }
+    return cleaned;
   }
 
   private async reconcileRow(row: JobRow): Promise<'enqueued' | 'settled' | 'unchanged'> {
     const { jobs, producer } = this.options;
     let queued: QueuedJob;
     try {
-      queued = queuedJobOf(row.type, row.input, row.id);
+      queued = queuedJobOf(row.type, row.input, row.id, row.inputVersions);
     } catch (error) {
       const message = `the stored request cannot be queued again: ${describe(error)}`;
       return (await jobs.markFailed(row.id, { code: 'INVALID_REQUEST', message })) ? 'settled' : 'unchanged';

@@ -56,7 +56,10 @@ export async function trainEmbeddingBag(
     for (let i = 0; i < order.length; i++) {
       lossSum += sgd.step(order[i] as number, opts.learningRate * (1 - step / totalSteps));
       step++;
-      if ((i & 255) === 255) await slicer.tick();
+      if ((i & 255) === 255) {
+        slicer.advance(step / totalSteps);
+        await slicer.tick();
+      }
     }
     const metrics = evaluateParameters(params, labels, data.validationFeatures, data.validationTargets);
     const report = {

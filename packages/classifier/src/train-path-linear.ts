@@ -67,8 +67,12 @@ export async function trainPathLinear(input: TrainingInput, hooks: TrainHooks): 
     weights: Float32Array;
     bias: Float64Array;
   } | null = null;
+  const refit = opts.refit && input.validationRule !== null;
+  // Passes over the rows: the search's epochs, then (with refit) at most as many again.
+  const passes = opts.epochs * (refit ? 2 : 1);
+  const progressOf = (pass: number) => (done: number) => slicer.advance((pass + done) / passes);
   for (let epoch = 1; epoch <= opts.epochs; epoch++) {
-    const loss = await sweepAll(svm, random, slicer);
+    const loss = await sweepAll(svm, random, slicer, progressOf(epoch - 1));
     await slicer.tick();
     const scored = await scoreValidation(svm, fit, labels, slicer);
     const report = {
@@ -87,7 +91,6 @@ export async function trainPathLinear(input: TrainingInput, hooks: TrainHooks): 
   }
   if (best === null) throw new RangeError('epochs must be at least 1');
 
-  const refit = opts.refit && input.validationRule !== null;
   let final = { prepared: fit, weights: best.weights, bias: best.bias, examples: split.train };
   if (refit) {
     const all = [...split.train, ...split.validation];
@@ -99,7 +102,8 @@ export async function trainPathLinear(input: TrainingInput, hooks: TrainHooks): 
       prepared.data.rows,
       opts.c,
     );
-    for (let pass = 0; pass < best.epoch; pass++) await sweepAll(full, random, slicer);
+    for (let pass = 0; pass < best.epoch; pass++)
+      await sweepAll(full, random, slicer, progressOf(opts.epochs + pass));
     final = { prepared, weights: full.weights, bias: full.bias, examples: all };
   }
   const { temperature } = best.scored;
@@ -173,11 +177,15 @@ async function prepare(
   return { entries, data, validationPaths };
 }
 
-/** One pass over the rows in a new random order, in time slices; returns the summed squared hinge loss. */
+/**
+ * One pass over the rows in a new random order, in time slices, telling `progress` the share of the pass
+ * done; returns the summed squared hinge loss.
+ */
 async function sweepAll(
   svm: DualCoordinateDescent,
   random: () => number,
   slicer: TimeSlicer,
+  progress: (done: number) => void,
 ): Promise<number> {
   const order = shuffleInPlace(
     Int32Array.from(svm.targets, (_, i) => i),
@@ -186,6 +194,7 @@ async function sweepAll(
   let loss = 0;
   for (let from = 0; from < order.length; from += 512) {
     loss += svm.sweep(order, from, Math.min(from + 512, order.length));
+    progress(from / order.length);
     await slicer.tick();
   }
   return loss;

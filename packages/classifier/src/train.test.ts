@@ -44,6 +44,34 @@ describe('train', () => {
     expect(examples.every((e) => seen.has(e.text))).toBe(true);
   });
 
+  it.each(['path-table-linear-svm', 'embedding-bag'] as const)(
+    'reports progress within an epoch with %s, not only at its end, so a long epoch never looks stuck',
+    async (architecture) => {
+      const events: (string | number)[] = [];
+      let last = 0;
+      await train(
+        syntheticExamples(40_000, 2),
+        { architecture, epochs: 2, seed: 3, featurizer },
+        {
+          onEpoch: (e) => void events.push(`epoch ${e.epoch}`),
+          onProgress: (done) => {
+            expect(done).toBeGreaterThanOrEqual(last);
+            last = done;
+            events.push(done);
+          },
+        },
+      );
+      // 36,000 rows an epoch: its slices (20 ms) end many times before it does, on any machine, and the
+      // share reported moves within each epoch.
+      const highest = (from: number, to: number) =>
+        Math.max(0, ...events.slice(from, to).filter((e) => typeof e === 'number'));
+      const firstEnd = events.indexOf('epoch 1');
+      expect(highest(0, firstEnd)).toBeGreaterThan(0);
+      expect(highest(firstEnd + 1, events.indexOf('epoch 2'))).toBeGreaterThan(highest(0, firstEnd));
+      expect(last).toBeGreaterThan(0.5);
+    },
+  );
+
   it('keeps the validation rows unseen without refit or with an explicit validation set', async () => {
     const noRefit = await train(examples, { epochs: 2, featurizer, refit: false });
     expect(noRefit.trainingExamples).toBe(examples.length - validationRows.length);

@@ -33,6 +33,11 @@ export interface EpochReport {
 
 export interface TrainHooks {
   onEpoch?(report: EpochReport): void | Promise<void>;
+  /**
+   * Within epochs, at every yield to the event loop: the share of the whole training done (0..1). A long
+   * epoch then still shows progress, so a watchdog on progress never mistakes a healthy training for a stuck one.
+   */
+  onProgress?(done: number): void | Promise<void>;
 }
 
 interface TrainedCommon {
@@ -101,7 +106,7 @@ export async function train(
   const merged: TrainOptions = { ...DEFAULT_TRAIN_OPTIONS, ...options };
   const opts = { ...merged, learningRate: merged.learningRate ?? DEFAULT_LEARNING_RATES[merged.optimizer] };
   validateOptions(opts);
-  const slicer = new TimeSlicer();
+  const slicer = new TimeSlicer(hooks.onProgress && ((done) => hooks.onProgress?.(done)));
   const split = opts.validation
     ? { train: [...examples], validation: [...opts.validation] }
     : await splitInSlices(examples, opts.validationRule, slicer);

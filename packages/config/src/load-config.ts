@@ -49,9 +49,14 @@ export interface Config {
     /** BullMQ lock duration; undefined: per-role defaults (30 s, training 120 s). */
     lockMs: number | undefined;
     stalledIntervalMs: number;
-    reconcile: { intervalMs: number; minAgeMs: number };
+    /** `lossCheckMs`: how often the Redis marker is checked (a lost queue is reconciled at once). */
+    reconcile: { intervalMs: number; minAgeMs: number; lossCheckMs: number };
     /** How often a worker paused by a MySQL outage checks whether MySQL is back. */
     databaseRetryMs: number;
+    /** The same for an S3 outage. */
+    storageRetryMs: number;
+    /** A running job whose progress has not moved for this long is stopped and retried. */
+    stallTimeoutMs: number;
   };
   training: {
     autoPromote: 'better-or-equal' | 'always' | 'never';
@@ -95,8 +100,14 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       },
       lockMs: env.WORKER_LOCK_MS,
       stalledIntervalMs: env.WORKER_STALLED_INTERVAL_MS,
-      reconcile: { intervalMs: env.RECONCILE_INTERVAL_MS, minAgeMs: env.RECONCILE_MIN_AGE_MS },
+      reconcile: {
+        intervalMs: env.RECONCILE_INTERVAL_MS,
+        minAgeMs: env.RECONCILE_MIN_AGE_MS,
+        lossCheckMs: env.QUEUE_LOSS_CHECK_MS,
+      },
       databaseRetryMs: env.DATABASE_RETRY_MS,
+      storageRetryMs: env.S3_RETRY_MS,
+      stallTimeoutMs: env.JOB_STALL_TIMEOUT_MS,
     },
     databaseUrl: env.DATABASE_URL,
     redisUrl: env.REDIS_URL,

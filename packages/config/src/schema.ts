@@ -77,8 +77,16 @@ export const envSchema = z.object({
   RECONCILE_INTERVAL_MS: z.coerce.number().int().min(100).default(60_000),
   // Younger rows are the gateway's to enqueue (its enqueue deadline is 5 s); older ones the reconciler's.
   RECONCILE_MIN_AGE_MS: z.coerce.number().int().min(0).default(10_000),
+  // How often each worker checks a marker key in Redis: a missing marker means Redis lost its data
+  // (a restart without persistence, FLUSHALL, a failover), and a reconciliation pass runs at once.
+  QUEUE_LOSS_CHECK_MS: z.coerce.number().int().min(100).default(1_000),
   // While MySQL is unreachable a worker pauses its consumers and checks this often whether it is back.
   DATABASE_RETRY_MS: z.coerce.number().int().min(100).default(2_000),
+  // The same for object storage: an S3 outage pauses the consumers instead of failing jobs.
+  S3_RETRY_MS: z.coerce.number().int().min(100).default(2_000),
+  // A running job whose progress has not moved for this long is stopped and retried (TRANSIENT): a hung
+  // download or a stuck dependency never holds a worker slot for ever. Far above any healthy gap.
+  JOB_STALL_TIMEOUT_MS: z.coerce.number().int().min(1_000).default(300_000),
   INFERENCE_DEVICE: z.enum(['cpu', 'cuda']).default('cpu'),
   INFERENCE_BATCH_SIZE: z.coerce.number().int().min(1).max(65_536).default(1024),
   // How often a worker asks MySQL which model version serves (hot swap without restart).

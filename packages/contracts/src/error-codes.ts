@@ -4,6 +4,8 @@ export const ERROR_CODES = [
   'INVALID_CSV',
   'UNKNOWN_LABEL',
   'NOT_FOUND',
+  /** The input object changed (or went) after the job was submitted: it is not what the job was given. */
+  'INPUT_CHANGED',
   'CONFLICT',
   'NO_MODEL',
   'MODEL_MISMATCH',

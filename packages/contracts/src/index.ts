@@ -15,6 +15,8 @@ export {
 } from './job-catalog';
 export {
   asPrefix,
+  type PinnedInput,
+  pinnedInputs,
   predictCsvPayload,
   type QueuedJob,
   queuedJobOf,

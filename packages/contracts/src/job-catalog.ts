@@ -5,6 +5,7 @@ import { QUEUES, type QueueRole } from './queues';
 // A pattern, not startsWith: that becomes a non-standard `format` in the OpenAPI document.
 const s3Uri = z.string().regex(/^s3:\/\//);
 const jobId = z.string().uuid();
+const etag = z.string().min(1).max(256);
 const modelVersion = z.number().int();
 const f1 = (description: string) => z.number().meta({ description, examples: [0.91] });
 
@@ -17,7 +18,16 @@ export const JOBS = {
   'predict-csv': {
     queue: 'inference',
     version: 1,
-    payload: z.object({ v: z.literal(1), jobId, inputUri: s3Uri }),
+    payload: z.object({
+      v: z.literal(1),
+      jobId,
+      inputUri: s3Uri,
+      /**
+       * The input's ETag when the job was submitted: every attempt reads that version or fails INPUT_CHANGED.
+       * Optional: jobs queued before pinning existed still run (unpinned).
+       */
+      inputEtag: etag.optional(),
+    }),
     // Results are shown as they are in the API (a job's `result.details`): snake_case, each field described.
     result: z.object({
       output_uri: s3Uri.meta({
@@ -52,6 +62,11 @@ export const JOBS = {
       jobId,
       /** One CSV (`Category` labels) or a prefix of CSVs (training and feedback files). */
       sourceUri: s3Uri,
+      /**
+       * One CSV's ETag at submission (as `inputEtag`). A prefix has none here: its listing is pinned on the
+       * job row at the first read, and retries read exactly those objects at those versions.
+       */
+      sourceEtag: etag.optional(),
       epochs: z.number().int().min(1).max(200),
       bestModelMetric: bestModelMetricSchema,
     }),

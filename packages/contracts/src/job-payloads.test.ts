@@ -39,4 +39,30 @@ describe('queuedJobOf', () => {
     expect(() => queuedJobOf('PREDICT_CSV', { input_file_s3: 42 }, id)).toThrow();
     expect(() => queuedJobOf('RETRAIN_SCHEDULED', null, id)).toThrow();
   });
+
+  it('carries the pinned ETag of a single input object, and none for a prefix', () => {
+    const pins = [
+      { uri: 's3://dataset/in.csv', etag: '"abc"' },
+      { uri: 's3://dataset/fb/a.csv', etag: '"def"' },
+    ];
+    expect(queuedJobOf('PREDICT_CSV', { input_file_s3: 's3://dataset/in.csv' }, id, pins).payload).toEqual({
+      v: 1,
+      jobId: id,
+      inputUri: 's3://dataset/in.csv',
+      inputEtag: '"abc"',
+    });
+    const prefix = queuedJobOf(
+      'TRAIN_FEEDBACK',
+      { train_dir_s3: 's3://dataset/fb', epoch_num: 2, best_model_metric: 'eval_f1_min' },
+      id,
+      pins,
+    );
+    expect(prefix.payload).not.toHaveProperty('sourceEtag');
+    // A payload queued before pinning existed (no ETag) is still valid.
+    expect(JOBS['predict-csv'].payload.parse({ v: 1, jobId: id, inputUri: 's3://dataset/in.csv' })).toEqual({
+      v: 1,
+      jobId: id,
+      inputUri: 's3://dataset/in.csv',
+    });
+  });
 });

@@ -7,7 +7,16 @@ export { type MigrateResult, migrate, migrationChecksum } from './migrate';
 export { MigrationError } from './migration-error';
 export { ApiKeyRepository, type NewApiKey } from './repositories/api-key-repository';
 export { FeedbackRepository } from './repositories/feedback-repository';
-export { type JobListQuery, type JobPage, JobRepository, type NewJob } from './repositories/job-repository';
+export {
+  type InputVersion,
+  type JobListQuery,
+  type JobPage,
+  JobRepository,
+  type LeaseState,
+  type NewJob,
+  type RunClaim,
+  type RunOwner,
+} from './repositories/job-repository';
 export { ModelVersionRepository, type NewModelVersion } from './repositories/model-version-repository';
 export {
   type LatestMonitoring,

@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import S3rver from 's3rver';
+import { multipartExtensions } from './multipart-extensions';
 
 export interface EmbeddedS3 {
   endpoint: string;
@@ -9,7 +10,8 @@ export interface EmbeddedS3 {
 
 /**
  * An S3-compatible server in-process (s3rver), storing under `dataDir`: the local stand-in for MinIO.
- * Port 0 picks a free port (tests). It accepts any credentials signed with its fixed S3RVER key pair.
+ * Port 0 picks a free port (tests). It accepts any credentials signed with its fixed S3RVER key pair, and
+ * answers the multipart operations s3rver lacks (abort, list), so aborted uploads leave nothing behind.
  */
 export async function startEmbeddedS3(options: { port: number; dataDir: string }): Promise<EmbeddedS3> {
   await mkdir(options.dataDir, { recursive: true });
@@ -22,6 +24,12 @@ export async function startEmbeddedS3(options: { port: number; dataDir: string }
     vhostBuckets: false,
     allowMismatchedSignatures: true,
   });
+  // s3rver is a Koa app whose last middleware is its router: the multipart operations it lacks go just before.
+  const app = server as unknown as {
+    middleware: unknown[];
+    store: Parameters<typeof multipartExtensions>[0];
+  };
+  app.middleware.splice(app.middleware.length - 1, 0, multipartExtensions(app.store));
   const address = (await server.run()) as AddressInfo;
   return {
     endpoint: `http://127.0.0.1:${address.port}`,

@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { type Logger, pino } from 'pino';
 
 export type { Logger };
@@ -14,13 +15,16 @@ const REDACT = [
   'headers.authorization',
 ];
 
-/** Structured JSON logs on stdout; one logger per process, children carry job id, queue and model version. */
+/**
+ * Structured JSON logs on stdout; one logger per process, children carry job id, queue and model version.
+ * Every line names its process (`pid`, `hostname`): with many workers, a job's attempts are told apart.
+ */
 export function createLogger(options: { name: string; level: string }): Logger {
   return pino({
     name: options.name,
     level: options.level,
     redact: { paths: REDACT, censor: '[redacted]' },
-    base: { service: options.name },
+    base: { service: options.name, pid: process.pid, hostname: hostname() },
     timestamp: pino.stdTimeFunctions.isoTime,
   });
 }

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { ArtifactStore } from './artifact-store';
 import { experimentRoutes } from './experiment-routes';
 import type { FaultInjector } from './fault-injector';
@@ -63,7 +64,8 @@ function send(response: ServerResponse, result: RouteResult): void {
       yield bytes.subarray(offset, offset + DOWNLOAD_CHUNK_BYTES);
     }
   };
-  Readable.from(chunks(result.body)).pipe(response);
+  // pipeline, not .pipe(): a client that goes away mid-download ends the source too.
+  pipeline(Readable.from(chunks(result.body)), response).catch(() => {});
 }
 
 const errorResult = (error: MlflowHttpError): RouteResult => ({

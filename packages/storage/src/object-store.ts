@@ -1,4 +1,4 @@
-import { Readable } from 'node:stream';
+import { addAbortSignal, Readable } from 'node:stream';
 import {
   CreateBucketCommand,
   DeleteObjectCommand,
@@ -10,6 +10,7 @@ import {
   S3ServiceException,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
+import { ObjectChangedError } from './object-changed-error';
 import { ObjectNotFoundError } from './object-not-found-error';
 import { formatS3Uri, parseAllowedS3Uri, type S3Location } from './s3-uri';
 
@@ -18,11 +19,32 @@ export interface StoredObject {
   key: string;
   size: number;
   lastModified: Date;
+  etag: string;
+}
+
+export interface ObjectHead {
+  size: number;
+  etag: string;
+}
+
+export interface ReadOptions {
+  /** Read exactly this version: a replaced object fails with ObjectChangedError instead of being read. */
+  etag?: string | undefined;
+  /** Aborting it destroys the download (its connection is closed, not left paused). */
+  signal?: AbortSignal | undefined;
 }
 
 const isNotFound = (error: unknown): boolean =>
   error instanceof S3ServiceException &&
   (error.name === 'NoSuchKey' || error.name === 'NotFound' || error.$metadata.httpStatusCode === 404);
+
+const isPreconditionFailed = (error: unknown): boolean =>
+  error instanceof S3ServiceException &&
+  (error.name === 'PreconditionFailed' || error.$metadata.httpStatusCode === 412);
+
+/** ETags compare without their quotes (servers differ in sending them) or a weak-validator prefix. */
+const sameEtag = (a: string | undefined, b: string) =>
+  a !== undefined && a.replace(/^W\//, '').replaceAll('"', '') === b.replace(/^W\//, '').replaceAll('"', '');
 
 /** Streaming access to the buckets this system is allowed to touch, addressed by s3:// URIs. */
 export class ObjectStore {
@@ -36,35 +58,63 @@ export class ObjectStore {
     return parseAllowedS3Uri(uri, this.allowedBuckets);
   }
 
-  async download(uri: string): Promise<Readable> {
+  /**
+   * Streams an object. With `etag`, S3 is asked for that version (If-Match) and the answer's ETag is checked
+   * as well, for servers that ignore the condition: a replaced object is never read as the pinned one.
+   */
+  async download(uri: string, options: ReadOptions = {}): Promise<Readable> {
     const { bucket, key } = this.locate(uri);
+    const { etag, signal } = options;
     try {
-      const { Body } = await this.client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+      const { Body, ETag } = await this.client.send(
+        new GetObjectCommand({ Bucket: bucket, Key: key, IfMatch: etag }),
+        { abortSignal: signal },
+      );
       if (!(Body instanceof Readable)) throw new Error(`S3 returned no stream for ${uri}`);
-      return Body;
+      if (etag !== undefined && !sameEtag(ETag, etag)) {
+        Body.destroy();
+        throw new ObjectChangedError(uri, etag, ETag);
+      }
+      return signal ? addAbortSignal(signal, Body) : Body;
     } catch (error) {
-      if (isNotFound(error)) throw new ObjectNotFoundError(uri);
+      if (etag !== undefined && isPreconditionFailed(error)) {
+        throw new ObjectChangedError(uri, etag, (await this.head(uri))?.etag);
+      }
+      if (isNotFound(error)) {
+        throw etag === undefined
+          ? new ObjectNotFoundError(uri)
+          : new ObjectChangedError(uri, etag, undefined);
+      }
       throw error;
     }
   }
 
-  async downloadBytes(uri: string): Promise<Buffer> {
+  async downloadBytes(uri: string, options: ReadOptions = {}): Promise<Buffer> {
     const chunks: Buffer[] = [];
-    for await (const chunk of await this.download(uri)) chunks.push(chunk as Buffer);
+    for await (const chunk of await this.download(uri, options)) chunks.push(chunk as Buffer);
     return Buffer.concat(chunks);
   }
 
   /**
    * Multipart streaming upload: memory stays at a few parts whatever the size. S3 makes the object
-   * visible only when the upload completes, so a failed upload never leaves a half-written object.
+   * visible only when the upload completes, so a failed upload never leaves a half-written object; its parts
+   * are aborted on every failure (a body that errors, a part refused, `signal` aborted). Parts of a process
+   * killed mid-upload are left to the bucket's AbortIncompleteMultipartUpload lifecycle rule.
    */
   async upload(
     uri: string,
     body: Readable | Uint8Array | string,
     contentType = 'application/octet-stream',
+    options: { signal?: AbortSignal | undefined } = {},
   ): Promise<void> {
     const { bucket, key } = this.locate(uri);
+    // A controller of the upload's own: lib-storage takes over its signal's onabort.
+    const abortController = new AbortController();
+    const abort = () => abortController.abort(options.signal?.reason);
+    if (options.signal?.aborted) abort();
+    options.signal?.addEventListener('abort', abort, { once: true });
     const upload = new Upload({
+      abortController,
       client: this.client,
       params: { Bucket: bucket, Key: key, Body: body, ContentType: contentType },
       queueSize: 2,
@@ -72,7 +122,11 @@ export class ObjectStore {
       partSize: 5 * 1024 * 1024,
       leavePartsOnError: false,
     });
-    await upload.done();
+    try {
+      await upload.done();
+    } finally {
+      options.signal?.removeEventListener('abort', abort);
+    }
   }
 
   async exists(uri: string): Promise<boolean> {
@@ -81,10 +135,15 @@ export class ObjectStore {
 
   /** The object's size in bytes, or undefined when there is none. */
   async size(uri: string): Promise<number | undefined> {
+    return (await this.head(uri))?.size;
+  }
+
+  /** The object's size and ETag (its version), or undefined when there is none. */
+  async head(uri: string): Promise<ObjectHead | undefined> {
     const { bucket, key } = this.locate(uri);
     try {
       const head = await this.client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
-      return head.ContentLength ?? 0;
+      return { size: head.ContentLength ?? 0, etag: head.ETag ?? '' };
     } catch (error) {
       if (isNotFound(error)) return undefined;
       throw error;
@@ -107,6 +166,7 @@ export class ObjectStore {
           key: item.Key,
           size: item.Size ?? 0,
           lastModified: item.LastModified ?? new Date(0),
+          etag: item.ETag ?? '',
         });
       }
       token = page.IsTruncated ? page.NextContinuationToken : undefined;

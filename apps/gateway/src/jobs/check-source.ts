@@ -14,14 +14,15 @@ export interface Source {
 
 /**
  * Refuses a job whose input cannot be read before anything is recorded: a bucket outside the allowed ones
- * is 400, a missing object or an empty prefix is 404, an S3 that does not answer is 503.
+ * is 400, a missing object or an empty prefix is 404, an S3 that does not answer is 503. Returns a single
+ * object's ETag: the job is pinned to that version (a prefix is pinned by the worker's first listing).
  */
 export async function checkSource(
   store: ObjectStore,
   { field, uri, kind }: Source,
   logger: Logger,
   allowedPrefixes?: string[],
-) {
+): Promise<{ etag: string | undefined }> {
   let path: string;
   try {
     const { bucket, key } = store.locate(uri);
@@ -35,8 +36,12 @@ export async function checkSource(
     throw new RequestError(`${field}: ${message}`, [{ path: field, message }]);
   }
   let found: boolean;
+  let etag: string | undefined;
   try {
-    found = kind === 'object' ? await store.exists(uri) : (await store.list(uri)).length > 0;
+    if (kind === 'object') {
+      etag = (await store.head(uri))?.etag;
+      found = etag !== undefined;
+    } else found = (await store.list(uri)).length > 0;
   } catch (error) {
     logger.warn({ err: error, field }, 'object storage did not answer');
     throw new UnavailableError('UNAVAILABLE', 'object storage did not answer; retry later', {
@@ -47,4 +52,6 @@ export async function checkSource(
     const message = kind === 'object' ? `no object at ${uri}` : `no object under the prefix ${uri}`;
     throw new NotFoundError(`${field}: ${message}`, [{ path: field, message }]);
   }
+  // An empty ETag (a server that sends none) pins nothing.
+  return { etag: etag || undefined };
 }

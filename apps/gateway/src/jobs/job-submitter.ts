@@ -26,7 +26,8 @@ interface Submission<N extends JobName> {
   request: Prisma.InputJsonObject;
   source: Source;
   job: N;
-  payload(jobId: string): JobPayload<N>;
+  /** `etag`: the single input object's version at submission, which the job is pinned to. */
+  payload(jobId: string, etag: string | undefined): JobPayload<N>;
 }
 
 export interface Submitted {
@@ -69,7 +70,7 @@ export class JobSubmitter {
         request,
         source: { field: 'input_file_s3', uri: inputUri, kind: 'object' },
         job: 'predict-csv',
-        payload: (jobId) => predictCsvPayload(request, jobId),
+        payload: (jobId, etag) => predictCsvPayload(request, jobId, etag),
       },
       key,
       owner,
@@ -88,7 +89,7 @@ export class JobSubmitter {
         request,
         source: { field: 'train_file_s3', uri: sourceUri, kind: 'object' },
         job: 'train',
-        payload: (jobId) => trainCsvPayload(request, jobId),
+        payload: (jobId, etag) => trainCsvPayload(request, jobId, etag),
       },
       key,
       owner,
@@ -126,7 +127,12 @@ export class JobSubmitter {
       const earlier = await this.jobs.findByIdempotencyKey(key);
       if (earlier) return this.replay(earlier, key, hash);
     }
-    await checkSource(this.store, submission.source, this.logger, this.options.allowedPrefixes);
+    const { etag } = await checkSource(
+      this.store,
+      submission.source,
+      this.logger,
+      this.options.allowedPrefixes,
+    );
     let job: Job;
     try {
       job = await this.jobs.create({
@@ -136,6 +142,8 @@ export class JobSubmitter {
         idempotencyKey: key,
         requestHash: hash,
         apiKeyId: owner,
+        // Recorded with the row, so a job enqueued again after Redis lost it is pinned the same way.
+        inputVersions: etag === undefined ? undefined : [{ uri: submission.source.uri, etag }],
       });
     } catch (error) {
       if (key === undefined || !isUniqueViolation(error)) throw error;
@@ -144,7 +152,7 @@ export class JobSubmitter {
       if (!winner) throw new ConflictError('a request with this Idempotency-Key is in progress; retry it');
       return this.replay(winner, key, hash);
     }
-    await this.enqueue(job, submission);
+    await this.enqueue(job, submission, etag);
     return { job, created: true };
   }
 
@@ -155,10 +163,14 @@ export class JobSubmitter {
     return { job: earlier, created: false };
   }
 
-  private async enqueue<N extends JobName>(job: Job, submission: Submission<N>): Promise<void> {
+  private async enqueue<N extends JobName>(
+    job: Job,
+    submission: Submission<N>,
+    etag: string | undefined,
+  ): Promise<void> {
     try {
       await withDeadline(
-        this.producer.enqueue(submission.job, submission.payload(job.id), job.id),
+        this.producer.enqueue(submission.job, submission.payload(job.id, etag), job.id),
         this.options.enqueueTimeoutMs,
         () => new Error(`Redis did not accept the job within ${this.options.enqueueTimeoutMs} ms`),
       );

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { jobView } from '@shelfwise/contracts';
 import { type Job, JobRepository, type JobType } from '@shelfwise/db';
+import { startRun } from '@shelfwise/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, startGateway, type TestGateway } from '../test-support/test-gateway';
 import { createTestServices, type TestServices } from '../test-support/test-services';
@@ -51,9 +52,9 @@ describe('job status, listing and cancelling, over real MySQL and Redis', () => 
 
     it('shows a finished job with its output, model version and figures', async () => {
       const job = await newRow();
-      await jobs.markRunning(job.id, 1);
+      const run = await startRun(jobs, job.id);
       const result = { output_uri: 's3://inference/out.csv', rows: 3, model_version: 4, metrics: null };
-      await jobs.markSucceeded(job.id, { outputUri: result.output_uri, result });
+      await jobs.markSucceeded(run, { outputUri: result.output_uri, result });
       const answer = await get(`/v1/jobs/${job.id}`);
       expect(answer.body).toMatchObject({
         status: 'SUCCEEDED',
@@ -68,9 +69,9 @@ describe('job status, listing and cancelling, over real MySQL and Redis', () => 
 
     it('shows rows written with camelCase results (before snake_case) in snake_case', async () => {
       const predict = await newRow();
-      await jobs.markRunning(predict.id, 1);
+      const run = await startRun(jobs, predict.id);
       const outputUri = 's3://inference/old/predictions.csv';
-      await jobs.markSucceeded(predict.id, {
+      await jobs.markSucceeded(run, {
         outputUri,
         result: {
           outputUri,
@@ -95,14 +96,14 @@ describe('job status, listing and cancelling, over real MySQL and Redis', () => 
       });
 
       const train = await newRow('TRAIN_CSV');
-      await jobs.markRunning(train.id, 1);
+      const trainRun = await startRun(jobs, train.id);
       // A training job's metrics were snake_case already, and per-class figures are keyed by label.
       const metrics = {
         eval_f1: 0.8,
         per_class_f1: { Beverages: 0.7, minF1: 0.1 },
         promotion: 'first model',
       };
-      await jobs.markSucceeded(train.id, {
+      await jobs.markSucceeded(trainRun, {
         outputUri: 's3://models/3/',
         result: { modelVersion: 3, promoted: true, datasetHash: 'ab', rows: 50, metrics },
       });
@@ -115,8 +116,8 @@ describe('job status, listing and cancelling, over real MySQL and Redis', () => 
 
     it('shows why a job failed', async () => {
       const job = await newRow();
-      await jobs.markRunning(job.id, 1);
-      await jobs.markFailed(job.id, { code: 'INVALID_CSV', message: 'row 3: empty product_description' });
+      const run = await startRun(jobs, job.id);
+      await jobs.markFailed(run, { code: 'INVALID_CSV', message: 'row 3: empty product_description' });
       const answer = await get(`/v1/jobs/${job.id}`);
       expect(answer.body).toMatchObject({
         status: 'FAILED',
@@ -137,7 +138,7 @@ describe('job status, listing and cancelling, over real MySQL and Redis', () => 
       const made: string[] = [];
       for (let i = 0; i < 5; i++) made.push((await newRow('TRAIN_FEEDBACK')).id);
       const running = await newRow('TRAIN_FEEDBACK');
-      await jobs.markRunning(running.id, 1);
+      await startRun(jobs, running.id);
 
       const seen: string[] = [];
       let cursor: string | null = null;
@@ -194,7 +195,7 @@ describe('job status, listing and cancelling, over real MySQL and Redis', () => 
 
     it('cancels a running job (its worker sees the row)', async () => {
       const job = await newRow();
-      await jobs.markRunning(job.id, 1);
+      await startRun(jobs, job.id);
       const answer = await post(`/v1/jobs/${job.id}/cancel`);
       expect(answer.status).toBe(200);
       expect(answer.body.status).toBe('CANCELLED');
@@ -202,8 +203,8 @@ describe('job status, listing and cancelling, over real MySQL and Redis', () => 
 
     it('answers 409 for a job that already ended, and leaves it as it was', async () => {
       const job = await newRow();
-      await jobs.markRunning(job.id, 1);
-      await jobs.markSucceeded(job.id, { result: { rows: 1 } });
+      const run = await startRun(jobs, job.id);
+      await jobs.markSucceeded(run, { result: { rows: 1 } });
       const answer = await post(`/v1/jobs/${job.id}/cancel`);
       expect(answer.status).toBe(409);
       expect(answer.body.error).toMatchObject({ code: 'CONFLICT', details: { status: 'SUCCEEDED' } });

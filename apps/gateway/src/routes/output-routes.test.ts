@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { JobRepository, type JobType } from '@shelfwise/db';
+import { startRun } from '@shelfwise/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, call, startGateway, type TestGateway } from '../test-support/test-gateway';
 import { createTestServices, type TestServices } from '../test-support/test-services';
@@ -14,8 +15,8 @@ describe('GET /v1/jobs/:id/output', () => {
 
   const succeeded = async (outputUri: string) => {
     const row = await job();
-    await jobs.markRunning(row.id, 1);
-    await jobs.markSucceeded(row.id, { outputUri, result: { rows: 1 } });
+    const run = await startRun(jobs, row.id);
+    await jobs.markSucceeded(run, { outputUri, result: { rows: 1 } });
     return row.id;
   };
 
@@ -44,7 +45,7 @@ describe('GET /v1/jobs/:id/output', () => {
 
   it('answers 409 while the job runs, and for a training job', async () => {
     const running = await job();
-    await jobs.markRunning(running.id, 1);
+    await startRun(jobs, running.id);
     const early = await call(`${gateway.url}/v1/jobs/${running.id}/output`, 'GET');
     expect(early.status).toBe(409);
     expect(early.body.error).toMatchObject({ code: 'CONFLICT', details: { status: 'RUNNING' } });

@@ -112,6 +112,20 @@ describe('job submission endpoints, over real MySQL, Redis and S3', () => {
     });
   });
 
+  it('pins a single input object to its ETag at submission, on the row and in the payload', async () => {
+    const etag = (await services.s3.store.head(uris.input))?.etag;
+    expect(etag).toBeTruthy();
+    const answer = await post('/v1/predict/csv', { input_file_s3: uris.input });
+    const id: string = answer.body.job_id;
+    expect((await jobs.findById(id))?.inputVersions).toEqual([{ uri: uris.input, etag }]);
+    expect((await services.producer.queue('inference').getJob(id))?.data).toEqual({
+      v: 1,
+      jobId: id,
+      inputUri: uris.input,
+      inputEtag: etag,
+    });
+  });
+
   describe('refuses a bad request with the field and the problem, and records nothing', () => {
     const cases: {
       name: string;

@@ -1,6 +1,11 @@
 import type { ErrorCode } from '@shelfwise/contracts';
 import { CsvFormatError } from '@shelfwise/csv';
-import { isStorageUnreachable, ObjectNotFoundError, S3UriError } from '@shelfwise/storage';
+import {
+  isStorageUnreachable,
+  ObjectChangedError,
+  ObjectNotFoundError,
+  S3UriError,
+} from '@shelfwise/storage';
 import { JobInputError } from './job-input-error';
 import { NoModelError } from './no-model-error';
 
@@ -17,6 +22,9 @@ export function describeFailure(error: unknown): Failure {
   if (error instanceof CsvFormatError)
     return { code: 'INVALID_CSV', message: error.message, permanent: true };
   if (error instanceof NoModelError) return { code: 'NO_MODEL', message: error.message, permanent: true };
+  // The input is not what was submitted: retrying would read other data, so the job fails at once.
+  if (error instanceof ObjectChangedError)
+    return { code: 'INPUT_CHANGED', message: error.message, permanent: true };
   if (error instanceof ObjectNotFoundError || error instanceof S3UriError) {
     return { code: 'NOT_FOUND', message: error.message, permanent: true };
   }

@@ -8,7 +8,7 @@ import type { JobContext, JobOutcome } from '../job-context';
 import type { RecordedHandler } from '../job-handlers';
 import type { ModelLease, ModelServer } from '../model/model-server';
 import type { JobTracking } from '../tracking/job-tracking';
-import { CountingStream } from './counting-stream';
+import { counted } from './counting-stream';
 import { RowProblems } from './row-problems';
 import { throttle } from './throttle';
 import { UploadSink } from './upload-sink';
@@ -32,7 +32,8 @@ type Result = JobResult<'predict-csv'>;
 /**
  * Streams the input CSV from S3, predicts in batches and streams the predictions back, in one pass with
  * bounded memory. Every invalid row is collected; if there is any, both uploads are aborted and the job
- * fails naming them, so nothing is written. Human-verified rows become feedback and are scored.
+ * fails naming them, so nothing is written. Human-verified rows become feedback and are scored. The input is
+ * read at the version pinned at submission, and every stream stops with the run's signal.
  */
 export function predictCsvHandler(deps: PredictCsvDependencies): RecordedHandler<'predict-csv'> {
   return {
@@ -57,14 +58,15 @@ async function predictFile(
 ): Promise<JobOutcome<Result>> {
   const outputUri = `s3://${deps.buckets.inference}/${context.jobId}/predictions.csv`;
   const feedbackUri = `s3://${deps.buckets.dataset}/feedback/${context.jobId}.csv`;
+  const { signal } = context;
   const size = (await deps.store.size(payload.inputUri)) ?? 0;
-  const counter = new CountingStream();
-  const input = (await deps.store.download(payload.inputUri)).pipe(counter);
+  // The version submitted (when the gateway pinned it), destroyed when the run is stopped.
+  const input = counted(await deps.store.download(payload.inputUri, { etag: payload.inputEtag, signal }));
   const labelList = lease.predictor.labels;
   // Labels are kept as indices: a label string sliced from a parsed chunk would keep that whole chunk alive.
   const labelIndex = new Map(labelList.map((label, i) => [label, i]));
   const report = throttle(1_000, async () => {
-    await context.progress(size > 0 ? Math.min(0.99, counter.bytes / size) : 0);
+    await context.progress(size > 0 ? Math.min(0.99, input.bytes / size) : 0);
     await context.checkCancelled();
   });
 
@@ -106,14 +108,14 @@ async function predictFile(
       // Predictions are opened in spreadsheets: cells that would start a formula are made text.
       output = new UploadSink(
         [...columns, 'predicted_category', 'confidence'],
-        (body) => deps.store.upload(outputUri, body, 'text/csv'),
+        (body) => deps.store.upload(outputUri, body, 'text/csv', { signal }),
         { neutraliseFormulas: true },
       );
       if (verifiedAt >= 0) {
         // The feedback copy keeps the raw text: it is training data, read only by our own CSV reader, and an
         // apostrophe added here would become part of the text the next model learns from.
         feedback = new UploadSink([TEXT_COLUMN, VERIFIED_COLUMN], (body) =>
-          deps.store.upload(feedbackUri, body, 'text/csv'),
+          deps.store.upload(feedbackUri, body, 'text/csv', { signal }),
         );
       }
     });
@@ -146,6 +148,8 @@ async function predictFile(
       );
     }
     if (pending.length > 0) await predictBatch(pending);
+    // Completing the uploads commits the outputs: only while this run holds the job.
+    await context.confirmOwnership();
     await Promise.all([output.finish(), feedback?.finish()]);
   } catch (error) {
     const reason = error instanceof Error ? error : new Error(String(error));

@@ -1,10 +1,13 @@
 /** Runs `action` at most once per `intervalMs`: per-batch progress writes would cost more than the work. */
-export function throttle(intervalMs: number, action: () => Promise<void>): () => Promise<void> {
+export function throttle<A extends unknown[]>(
+  intervalMs: number,
+  action: (...args: A) => Promise<void>,
+): (...args: A) => Promise<void> {
   let last = 0;
-  return async () => {
+  return async (...args) => {
     const now = performance.now();
     if (now - last < intervalMs) return;
     last = now;
-    await action();
+    await action(...args);
   };
 }

@@ -16,13 +16,18 @@ export class UploadSink {
     private readonly format: FormatCsvOptions = {},
   ) {
     this.done = upload(this.body);
-    // Observed by finish(); this only stops an early rejection from being reported as unhandled.
-    this.done.catch(() => {});
+    // An upload that fails (S3 refused a part, the run's signal aborted it) stops reading the body: destroying
+    // the body with its error makes a write waiting for 'drain' fail too instead of waiting for ever.
+    this.done.catch((error: unknown) =>
+      this.body.destroy(error instanceof Error ? error : new Error(String(error))),
+    );
     this.body.write(formatCsv([header], format));
   }
 
   async write(rows: readonly (readonly string[])[]): Promise<void> {
-    if (rows.length > 0 && !this.body.write(formatCsv(rows, this.format))) await once(this.body, 'drain');
+    if (rows.length === 0) return;
+    if (this.body.destroyed) throw this.body.errored ?? new Error('the upload ended early');
+    if (!this.body.write(formatCsv(rows, this.format))) await once(this.body, 'drain');
   }
 
   async finish(): Promise<void> {

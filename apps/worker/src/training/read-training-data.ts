@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import type { LabelledText } from '@shelfwise/classifier';
 import { readCsv } from '@shelfwise/csv';
-import type { ObjectStore, StoredObject } from '@shelfwise/storage';
+import type { InputVersion } from '@shelfwise/db';
+import type { ObjectStore } from '@shelfwise/storage';
 import { JobInputError } from '../errors/job-input-error';
-import { CountingStream } from '../inference/counting-stream';
+import { counted } from '../inference/counting-stream';
 
 const TEXT = 'product_description';
 const LABEL_COLUMNS = ['Category', 'HUMAN_VERIFIED_Category'] as const;
@@ -18,13 +19,40 @@ export interface TrainingData {
   rowsRead: number;
 }
 
+export interface ReadTrainingOptions {
+  /** The single file's ETag at submission: it is read at that version or the job fails INPUT_CHANGED. */
+  etag?: string | undefined;
+  /**
+   * Pins a prefix's listing on the first attempt and returns the pinned one: every attempt reads the same
+   * objects at the same versions (a file added later is not read; one changed or removed fails the job).
+   */
+  pin(listing: InputVersion[]): Promise<InputVersion[]>;
+  /** Stops every download. */
+  signal?: AbortSignal | undefined;
+  /** Bytes read over bytes to read (0..1), every few thousand rows. */
+  progress?(fraction: number): Promise<void>;
+}
+
+interface SourceFile {
+  uri: string;
+  key: string;
+  size: number;
+  etag: string | undefined;
+}
+
 /**
  * Reads one CSV, or every CSV under a prefix: training files label with `Category`, feedback files with
  * `HUMAN_VERIFIED_Category` (rows left empty by humans are skipped). Files are read oldest first, so when
- * the same text appears twice the newest human label wins.
+ * the same text appears twice the newest human label wins. Each file is read at its pinned version.
  */
-export async function readTrainingData(store: ObjectStore, sourceUri: string): Promise<TrainingData> {
-  const { files, isPrefix } = await sourceFiles(store, sourceUri);
+export async function readTrainingData(
+  store: ObjectStore,
+  sourceUri: string,
+  options: ReadTrainingOptions,
+): Promise<TrainingData> {
+  const { files, isPrefix } = await sourceFiles(store, sourceUri, options);
+  const total = files.reduce((sum, file) => sum + file.size, 0);
+  let done = 0;
   const datasetHash = createHash('sha256');
   const byText = new Map<string, LabelledText>();
   const used: string[] = [];
@@ -32,22 +60,24 @@ export async function readTrainingData(store: ObjectStore, sourceUri: string): P
   let rowsRead = 0;
   for (const file of files) {
     const fileHash = createHash('sha256');
-    const hashing = new CountingStream((chunk) => fileHash.update(chunk));
+    const input = counted(
+      await store.download(file.uri, { etag: file.etag, signal: options.signal }),
+      (chunk) => {
+        fileHash.update(chunk);
+        done += chunk.length;
+      },
+    );
     let labelColumn: string | undefined;
     let row = 0;
-    for await (const record of readCsv(
-      (await store.download(file.uri)).pipe(hashing),
-      { required: [TEXT] },
-      (h) => {
-        labelColumn = LABEL_COLUMNS.find((column) => h.columns.includes(column));
-        if (!labelColumn && !isPrefix) {
-          throw new JobInputError(
-            'INVALID_CSV',
-            `${file.uri} has no label column (${LABEL_COLUMNS.join(' or ')})`,
-          );
-        }
-      },
-    )) {
+    for await (const record of readCsv(input, { required: [TEXT] }, (h) => {
+      labelColumn = LABEL_COLUMNS.find((column) => h.columns.includes(column));
+      if (!labelColumn && !isPrefix) {
+        throw new JobInputError(
+          'INVALID_CSV',
+          `${file.uri} has no label column (${LABEL_COLUMNS.join(' or ')})`,
+        );
+      }
+    })) {
       if (!labelColumn) break;
       row++;
       const text = record[TEXT]?.trim();
@@ -59,6 +89,7 @@ export async function readTrainingData(store: ObjectStore, sourceUri: string): P
         continue;
       }
       rowsRead++;
+      if ((rowsRead & 4095) === 0) await options.progress?.(total > 0 ? done / total : 0);
       // Re-inserting moves the text to the end of the map's order: the last label read wins.
       byText.delete(text);
       byText.set(text, { text, label });
@@ -96,17 +127,25 @@ export async function readTrainingData(store: ObjectStore, sourceUri: string): P
 async function sourceFiles(
   store: ObjectStore,
   sourceUri: string,
-): Promise<{ files: StoredObject[]; isPrefix: boolean }> {
+  options: ReadTrainingOptions,
+): Promise<{ files: SourceFile[]; isPrefix: boolean }> {
   const single = sourceUri.endsWith('/') ? undefined : await store.size(sourceUri);
   if (single !== undefined) {
-    return {
-      files: [{ uri: sourceUri, key: store.locate(sourceUri).key, size: single, lastModified: new Date(0) }],
-      isPrefix: false,
-    };
+    const file = { uri: sourceUri, key: store.locate(sourceUri).key, size: single, etag: options.etag };
+    return { files: [file], isPrefix: false };
   }
   const prefix = sourceUri.endsWith('/') ? sourceUri : `${sourceUri}/`;
-  const files = (await store.list(prefix)).filter((file) => file.key.toLowerCase().endsWith('.csv'));
-  if (files.length === 0) throw new JobInputError('NOT_FOUND', `no CSV files under ${prefix}`);
-  files.sort((a, b) => a.lastModified.getTime() - b.lastModified.getTime() || a.key.localeCompare(b.key));
+  const listing = (await store.list(prefix)).filter((file) => file.key.toLowerCase().endsWith('.csv'));
+  listing.sort((a, b) => a.lastModified.getTime() - b.lastModified.getTime() || a.key.localeCompare(b.key));
+  // A retry gets the first attempt's listing back: files removed since then fail it as changed input.
+  const pinned = await options.pin(listing.map(({ uri, etag }) => ({ uri, etag })));
+  if (pinned.length === 0) throw new JobInputError('NOT_FOUND', `no CSV files under ${prefix}`);
+  const sizes = new Map(listing.map((file) => [file.uri, file.size]));
+  const files = pinned.map(({ uri, etag }) => ({
+    uri,
+    key: store.locate(uri).key,
+    size: sizes.get(uri) ?? 0,
+    etag,
+  }));
   return { files, isPrefix: true };
 }

@@ -10,6 +10,7 @@ import {
 import type { ObjectStore } from '@shelfwise/storage';
 import { JobCancelledError } from '../errors/job-cancelled-error';
 import { NoModelError } from '../errors/no-model-error';
+import { throttle } from '../inference/throttle';
 import type { JobContext, JobOutcome } from '../job-context';
 import type { RecordedHandler } from '../job-handlers';
 import type { ModelServer } from '../model/model-server';
@@ -67,7 +68,15 @@ async function trainOnce(
   context: JobContext,
   startTime: number,
 ): Promise<JobOutcome<JobResult<'train'>>> {
-  const data = await readTrainingData(deps.store, payload.sourceUri);
+  const { signal } = context;
+  // Progress in MySQL once a second at most; every report also feeds the run's watchdog.
+  const report = throttle(1_000, (fraction: number) => context.progress(fraction));
+  const data = await readTrainingData(deps.store, payload.sourceUri, {
+    etag: payload.sourceEtag,
+    pin: context.pinInputs,
+    signal,
+    progress: (fraction) => report(0.05 * fraction),
+  });
   context.logger.info(
     { rows: data.rowsRead, examples: data.examples.length, files: data.files.length },
     'dataset read',
@@ -93,9 +102,13 @@ async function trainOnce(
         await context.progress(0.05 + 0.85 * (epoch.epoch / epoch.epochs));
         await context.checkCancelled();
       },
+      // Within epochs too: a long epoch must not look like a stuck job to the watchdog.
+      onProgress: (done) => report(0.05 + 0.85 * done),
     },
   );
   const metrics = modelMetrics(trained);
+  // A version number and its artifacts are this job's outputs: committed only while this run owns the job.
+  await context.confirmOwnership();
   const row = await versionFor(versions, deps.db, context.jobId, {
     artifactUri: (version) => `s3://${deps.modelsBucket}/${version}/`,
     datasetUri: payload.sourceUri,
@@ -105,18 +118,22 @@ async function trainOnce(
     trainingJobId: context.jobId,
   });
   const { onnx, manifest } = exportModel(trained);
-  await deps.store.upload(`${row.artifactUri}model.onnx`, onnx, 'application/octet-stream');
+  await deps.store.upload(`${row.artifactUri}model.onnx`, onnx, 'application/octet-stream', { signal });
   await deps.store.upload(
     `${row.artifactUri}manifest.json`,
     JSON.stringify(manifest, null, 2),
     'application/json',
+    { signal },
   );
+  await context.confirmOwnership();
   await versions.markReady(row.version, metrics);
 
   const candidateScore = payload.bestModelMetric === 'eval_f1' ? metrics.eval_f1 : metrics.eval_f1_min;
   const decision = await decideWithServing(deps, payload.bestModelMetric, candidateScore, split.validation);
-  if (decision.promote)
+  if (decision.promote) {
+    await context.confirmOwnership();
     await withTransaction(deps.db, (tx) => new ModelVersionRepository(tx).promote(row.version));
+  }
   context.logger.info(
     { modelVersion: row.version, promoted: decision.promote, reason: decision.reason },
     'model stored',

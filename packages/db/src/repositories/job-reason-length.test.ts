@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createTestDatabase, type TestDatabase } from '@shelfwise/test-kit';
+import { createTestDatabase, startRun, type TestDatabase } from '@shelfwise/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JobRepository } from './job-repository';
 
@@ -19,10 +19,10 @@ describe('JobRepository failure reasons', () => {
   it('still ends a job whose reason is longer than the column holds, keeping the start of it', async () => {
     const id = randomUUID();
     await jobs.create({ id, type: 'PREDICT_CSV', input: { input_file_s3: 's3://dataset/a.csv' } });
-    await jobs.markRunning(id, 1);
+    const run = await startRun(jobs, id);
     const reason = `row 1: unknown label "${'L'.repeat(100_000)}"`;
 
-    expect(await jobs.markFailed(id, { code: 'UNKNOWN_LABEL', message: reason })).toBe(true);
+    expect(await jobs.markFailed(run, { code: 'UNKNOWN_LABEL', message: reason })).toBe(true);
 
     const row = await jobs.findById(id);
     expect(row?.status).toBe('FAILED');

@@ -1,5 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import type { Db } from '../create-prisma-client';
-import type { Job, JobStatus, JobType, Prisma } from '../generated/prisma/client';
+import { type Job, type JobStatus, type JobType, Prisma } from '../generated/prisma/client';
 import type { Tx } from '../transaction';
 
 export interface NewJob {
@@ -9,7 +10,28 @@ export interface NewJob {
   idempotencyKey?: string | undefined;
   requestHash?: string | undefined;
   apiKeyId?: string | null | undefined;
+  /** The input's ETag(s) as checked at submission, read by every attempt. */
+  inputVersions?: InputVersion[] | undefined;
 }
+
+/** One input object at the version a job reads (a type, not an interface: it is stored as JSON). */
+export type InputVersion = { uri: string; etag: string };
+
+/** The run that owns a job row: its writes are conditioned on this token. */
+export interface RunOwner {
+  jobId: string;
+  token: string;
+}
+
+/** What `claimRun` found: the job is now this run's, another live run holds it, or it needs no run. */
+export type RunClaim =
+  | { kind: 'claimed'; run: RunOwner; attempts: number }
+  | { kind: 'leased'; retryInMs: number }
+  | { kind: 'ended'; status: JobStatus }
+  | { kind: 'missing' };
+
+/** A lease renewal: still ours, the row was cancelled, or another run (or nobody) owns the job now. */
+export type LeaseState = 'held' | 'cancelled' | 'lost';
 
 export interface JobListQuery {
   type?: JobType | undefined;
@@ -33,7 +55,15 @@ const MAX_REASON = 4_000;
 const clipReason = (message: string) =>
   message.length > MAX_REASON ? `${message.slice(0, MAX_REASON)}… (cut)` : message;
 
-/** Every state change of a job row. Transitions out of a terminal state are refused (return false). */
+/**
+ * Every state change of a job row. Transitions out of a terminal state are refused (return false).
+ *
+ * One run owns a job at a time: `claimRun` takes it atomically (a fresh token and a lease), the run renews the
+ * lease while it works, and each of its writes (progress, model version, success, failure, retry) applies only
+ * while the row still carries its token. A second copy of the job (Redis lost and the reconciler enqueued it
+ * again, a stalled-job takeover) cannot claim a live lease, and a stale run whose job was taken over can no
+ * longer write. Lease times are the database's clock (UTC_TIMESTAMP), so workers' clocks never disagree on them.
+ */
 export class JobRepository {
   constructor(private readonly db: Db | Tx) {}
 
@@ -62,61 +92,141 @@ export class JobRepository {
     return { items: page, nextCursor: hasMore ? (page.at(-1)?.id ?? null) : null };
   }
 
-  /** Jobs MySQL still owes an outcome: the reconciler re-enqueues them if Redis lost them. */
-  listUnfinished(): Promise<Job[]> {
-    return this.db.job.findMany({ where: { status: { in: ACTIVE } }, orderBy: { createdAt: 'asc' } });
+  /**
+   * Jobs MySQL still owes an outcome that no live run holds (QUEUED, or RUNNING with its lease expired): the
+   * reconciler enqueues them again if Redis lost them. A RUNNING job whose run still renews its lease is left
+   * to that run, even when Redis lost its queue entry.
+   */
+  async listUnowned(): Promise<Job[]> {
+    return this.db.job.findMany({ where: await this.unowned(), orderBy: { createdAt: 'asc' } });
   }
 
-  async markRunning(id: string, attempt: number): Promise<boolean> {
-    return this.transition(id, ACTIVE, {
-      status: 'RUNNING',
-      attempts: attempt,
-      startedAt: new Date(),
-      errorCode: null,
-      errorMessage: null,
+  /**
+   * Claims the job for a new run: a QUEUED row, or a RUNNING one whose lease expired (its worker died or
+   * hangs) or has none (started before leases existed). `attempts` counts every start, a takeover after a
+   * stall included; `started_at` keeps the first start.
+   */
+  async claimRun(jobId: string, leaseMs: number): Promise<RunClaim> {
+    const token = randomUUID();
+    const claimed = await this.db.$executeRaw`
+      UPDATE jobs
+      SET status = 'RUNNING', run_token = ${token},
+        lease_until = DATE_ADD(UTC_TIMESTAMP(3), INTERVAL ${leaseMs * 1_000} MICROSECOND),
+        attempts = attempts + 1, started_at = COALESCE(started_at, UTC_TIMESTAMP(3)),
+        error_code = NULL, error_message = NULL, updated_at = UTC_TIMESTAMP(3)
+      WHERE id = ${jobId} AND (status = 'QUEUED'
+        OR (status = 'RUNNING' AND (lease_until IS NULL OR lease_until < UTC_TIMESTAMP(3))))`;
+    if (claimed === 1) {
+      const row = await this.db.job.findUniqueOrThrow({ where: { id: jobId } });
+      return { kind: 'claimed', run: { jobId, token }, attempts: row.attempts };
+    }
+    const [row] = await this.db.$queryRaw<{ status: JobStatus; remaining: bigint | number | null }[]>`
+      SELECT status, TIMESTAMPDIFF(MICROSECOND, UTC_TIMESTAMP(3), lease_until) AS remaining
+      FROM jobs WHERE id = ${jobId}`;
+    if (!row) return { kind: 'missing' };
+    if (row.status !== 'RUNNING') return { kind: 'ended', status: row.status };
+    // The lease may have ended between the two statements: then the copy is tried again at once.
+    return { kind: 'leased', retryInMs: Math.max(0, Math.ceil(Number(row.remaining ?? 0) / 1_000)) };
+  }
+
+  /** Extends the run's lease; says whether it still owns the job, and if not whether it was cancelled. */
+  async renewLease(run: RunOwner, leaseMs: number): Promise<LeaseState> {
+    const renewed = await this.db.$executeRaw`
+      UPDATE jobs SET lease_until = DATE_ADD(UTC_TIMESTAMP(3), INTERVAL ${leaseMs * 1_000} MICROSECOND)
+      WHERE id = ${run.jobId} AND run_token = ${run.token} AND status = 'RUNNING'`;
+    if (renewed === 1) return 'held';
+    return (await this.findById(run.jobId))?.status === 'CANCELLED' ? 'cancelled' : 'lost';
+  }
+
+  /**
+   * Ends the run's lease now, leaving the row RUNNING: the job's next copy (BullMQ hands a stalled job to
+   * another worker) may claim it at once instead of waiting for the lease to run out. For a worker going away.
+   */
+  async releaseLease(run: RunOwner): Promise<boolean> {
+    const released = await this.db.$executeRaw`
+      UPDATE jobs SET lease_until = UTC_TIMESTAMP(3)
+      WHERE id = ${run.jobId} AND run_token = ${run.token} AND status = 'RUNNING'`;
+    return released === 1;
+  }
+
+  async reportProgress(run: RunOwner, progress: number): Promise<boolean> {
+    return this.transitionRun(run, { progress: Math.min(1, Math.max(0, progress)) });
+  }
+
+  /** Records which model version serves the job, as soon as it is known. */
+  async recordModelVersion(run: RunOwner, modelVersionId: number): Promise<boolean> {
+    return this.transitionRun(run, { modelVersionId });
+  }
+
+  /**
+   * Pins the versions of the job's inputs the first time they are read (a prefix's listing); later attempts
+   * get the pinned ones back. Null when the run no longer owns the job.
+   */
+  async pinInputVersions(run: RunOwner, versions: InputVersion[]): Promise<InputVersion[] | null> {
+    await this.db.job.updateMany({
+      where: {
+        id: run.jobId,
+        runToken: run.token,
+        status: 'RUNNING',
+        inputVersions: { equals: Prisma.DbNull },
+      },
+      data: { inputVersions: versions },
     });
+    const row = await this.findById(run.jobId);
+    if (row?.runToken !== run.token || row.status !== 'RUNNING') return null;
+    return row.inputVersions as unknown as InputVersion[];
   }
 
-  async reportProgress(id: string, progress: number): Promise<boolean> {
-    return this.transition(id, ['RUNNING'], { progress: Math.min(1, Math.max(0, progress)) });
-  }
-
-  /** A transient failure with attempts left: the job waits for its retry, the last error kept for users. */
-  async markRetrying(id: string, error: { code: string; message: string }): Promise<boolean> {
-    return this.transition(id, ACTIVE, {
+  /**
+   * A transient failure with attempts left: the job waits for its retry, the last error kept for users. The
+   * run gives the job up (token and lease cleared), so the retry claims it at once.
+   */
+  async markRetrying(run: RunOwner, error: { code: string; message: string }): Promise<boolean> {
+    return this.transitionRun(run, {
       status: 'QUEUED',
+      runToken: null,
+      leaseUntil: null,
       errorCode: error.code,
       errorMessage: clipReason(error.message),
     });
   }
 
   async markSucceeded(
-    id: string,
+    run: RunOwner,
     outcome: {
       outputUri?: string | undefined;
       result: Prisma.InputJsonValue;
       modelVersionId?: number | undefined;
     },
   ): Promise<boolean> {
-    return this.transition(id, ['RUNNING'], {
+    return this.transitionRun(run, {
       status: 'SUCCEEDED',
       progress: 1,
       outputUri: outcome.outputUri ?? null,
       result: outcome.result,
       modelVersionId: outcome.modelVersionId ?? null,
+      leaseUntil: null,
       finishedAt: new Date(),
       errorCode: null,
       errorMessage: null,
     });
   }
 
-  async markFailed(id: string, error: { code: string; message: string }): Promise<boolean> {
-    return this.transition(id, ACTIVE, {
-      status: 'FAILED',
+  /**
+   * FAILED, by the run that owns the job, or (given a job id) by whoever settles a job no run owns: a job
+   * QUEUED, or RUNNING without a live lease. A job a live run holds is that run's to end.
+   */
+  async markFailed(job: RunOwner | string, error: { code: string; message: string }): Promise<boolean> {
+    const data = {
+      status: 'FAILED' as const,
       errorCode: error.code,
       errorMessage: clipReason(error.message),
+      leaseUntil: null,
       finishedAt: new Date(),
-    });
+    };
+    if (typeof job !== 'string') return this.transitionRun(job, data);
+    const { count } = await this.db.job.updateMany({ where: { id: job, ...(await this.unowned()) }, data });
+    return count === 1;
   }
 
   /**
@@ -137,9 +247,25 @@ export class JobRepository {
     return this.transition(id, ACTIVE, { status: 'CANCELLED', finishedAt: new Date() });
   }
 
-  /** Records which model version served the job, as soon as it is known. */
-  async recordModelVersion(id: string, modelVersionId: number): Promise<void> {
-    await this.db.job.update({ where: { id }, data: { modelVersionId } });
+  /** Rows no live run holds: QUEUED, or RUNNING with no lease or one over by the database's clock. */
+  private async unowned(): Promise<Prisma.JobWhereInput> {
+    const [row] = await this.db.$queryRaw<{ now: Date }[]>`SELECT UTC_TIMESTAMP(3) AS now`;
+    const now = row?.now ?? new Date();
+    return {
+      OR: [
+        { status: 'QUEUED' },
+        { status: 'RUNNING', OR: [{ leaseUntil: null }, { leaseUntil: { lt: now } }] },
+      ],
+    };
+  }
+
+  /** A write of the run that owns the job: applies only while the row is RUNNING with the run's token. */
+  private async transitionRun(run: RunOwner, data: Prisma.JobUncheckedUpdateManyInput): Promise<boolean> {
+    const { count } = await this.db.job.updateMany({
+      where: { id: run.jobId, runToken: run.token, status: 'RUNNING' },
+      data,
+    });
+    return count === 1;
   }
 
   private async transition(

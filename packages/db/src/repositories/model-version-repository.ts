@@ -57,6 +57,26 @@ export class ModelVersionRepository {
     return this.db.modelVersion.update({ where: { version }, data: { status: 'READY', metrics } });
   }
 
+  /**
+   * PENDING versions whose training job ended without succeeding (FAILED, CANCELLED): their artifacts may
+   * be half-written and nothing will finish them. A job waiting for a retry (QUEUED) keeps its version.
+   */
+  listAbandoned(): Promise<ModelVersion[]> {
+    return this.db.modelVersion.findMany({
+      where: { status: 'PENDING', trainingJob: { status: { in: ['FAILED', 'CANCELLED'] } } },
+      orderBy: { version: 'asc' },
+    });
+  }
+
+  /** Marks an abandoned version FAILED; false when it is no longer PENDING (it became READY meanwhile). */
+  async markAbandoned(version: number): Promise<boolean> {
+    const { count } = await this.db.modelVersion.updateMany({
+      where: { version, status: 'PENDING' },
+      data: { status: 'FAILED' },
+    });
+    return count === 1;
+  }
+
   list(limit = 100): Promise<ModelVersion[]> {
     return this.db.modelVersion.findMany({ orderBy: { version: 'desc' }, take: limit });
   }
