@@ -1,6 +1,3 @@
-import { createBullBoard } from '@bull-board/api';
-import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
-import { ExpressAdapter } from '@bull-board/express';
 import type { Queue } from 'bullmq';
 import { type RequestHandler, Router } from 'express';
 
@@ -26,12 +23,29 @@ function withoutExternalStylesheets(): RequestHandler {
   };
 }
 
-/** bull-board over every queue of the system: depths, failures, retries, one job's data. */
+/**
+ * bull-board over every queue of the system: depths, failures, retries, one job's data. It is loaded on
+ * the first request for the page: people open it now and then, and its modules (lodash, its UI server,
+ * its templates) would otherwise sit in every gateway's memory from boot.
+ */
 export function adminRoutes(queues: Queue[]): Router {
+  let board: Promise<RequestHandler> | undefined;
+  const router = Router();
+  router.use(withoutExternalStylesheets(), (req, res, next) => {
+    board ??= loadBoard(queues);
+    board.then((handler) => handler(req, res, next), next);
+  });
+  return router;
+}
+
+async function loadBoard(queues: Queue[]): Promise<RequestHandler> {
+  const [{ createBullBoard }, { BullMQAdapter }, { ExpressAdapter }] = await Promise.all([
+    import('@bull-board/api'),
+    import('@bull-board/api/bullMQAdapter'),
+    import('@bull-board/express'),
+  ]);
   const serverAdapter = new ExpressAdapter();
   serverAdapter.setBasePath(ADMIN_QUEUES_PATH);
   createBullBoard({ queues: queues.map((queue) => new BullMQAdapter(queue)), serverAdapter });
-  const router = Router();
-  router.use(withoutExternalStylesheets(), serverAdapter.getRouter());
-  return router;
+  return serverAdapter.getRouter();
 }
