@@ -30,6 +30,8 @@ const result = await build({
   banner: {
     js: "import { createRequire as __shelfwiseCreateRequire } from 'node:module'; const require = __shelfwiseCreateRequire(import.meta.url);",
   },
+  minifyWhitespace: true,
+  minifySyntax: true,
   sourcemap: 'linked',
   metafile: true,
   logLevel: 'warning',

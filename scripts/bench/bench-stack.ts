@@ -58,6 +58,7 @@ export async function startBenchStack(): Promise<BenchStack> {
   const examples = await readLabelledCsv(trainingDataPath());
   await publishServingModel(db, store, buckets.models, await train(examples, { epochs: 5, seed: 42 }));
 
+  const gatewayNodeOptions = await gatewayImageNodeOptions();
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '',
     // The processes run as the images run them (infra/docker/app.Dockerfile sets it and says why).
@@ -85,9 +86,11 @@ export async function startBenchStack(): Promise<BenchStack> {
       // BENCH_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the apps under load.
       const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
       const entry = built ? [`apps/${app}/dist/main.js`] : ['--import', 'tsx', `apps/${app}/src/main.ts`];
+      // The built gateway runs with the V8 flags its image gives it.
+      const imageFlags = built && app === 'gateway' ? { NODE_OPTIONS: gatewayNodeOptions } : {};
       const child = spawn(process.execPath, [...nodeArgs, ...entry], {
         cwd: ROOT,
-        env: { ...env, ...extra },
+        env: { ...env, ...imageFlags, ...extra },
         stdio: ['ignore', 'inherit', 'inherit'],
       });
       children.push(child);
@@ -127,4 +130,12 @@ async function statusMb(pid: number, field: 'VmHWM' | 'VmRSS'): Promise<number> 
   const status = await readFile(`/proc/${pid}/status`, 'utf8');
   const kb = Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? Number.NaN);
   return kb / 1024;
+}
+
+/** GATEWAY_NODE_OPTIONS of infra/docker/app.Dockerfile, the one place those flags are set. */
+async function gatewayImageNodeOptions(): Promise<string> {
+  const dockerfile = await readFile(join(ROOT, 'infra/docker/app.Dockerfile'), 'utf8');
+  const flags = dockerfile.match(/^ENV GATEWAY_NODE_OPTIONS="([^"]*)"$/m)?.[1];
+  if (flags === undefined) throw new Error('infra/docker/app.Dockerfile sets no GATEWAY_NODE_OPTIONS');
+  return flags;
 }
