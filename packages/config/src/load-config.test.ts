@@ -83,6 +83,13 @@ describe('loadConfig', () => {
       expect(problems.join('\n')).toContain(name);
   });
 
+  it('refuses a RETRAIN_CRON that is not a cron pattern at start-up, and takes one that is', () => {
+    expect(String(thrownBy(() => loadConfig({ RETRAIN_CRON: 'every night' })))).toMatch(
+      /RETRAIN_CRON.*not a cron pattern/,
+    );
+    expect(loadConfig({ RETRAIN_CRON: '0 3 * * *' }).training.retrainCron).toBe('0 3 * * *');
+  });
+
   it('never echoes the bad value, which may be a secret', () => {
     const message = String(thrownBy(() => loadConfig({ MLFLOW_TRACKING_URI: 'secret-token-value' })));
     expect(message).toContain('MLFLOW_TRACKING_URI');

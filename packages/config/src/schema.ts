@@ -1,3 +1,4 @@
+import { CronExpressionParser } from 'cron-parser';
 import { z } from 'zod';
 
 const url = (protocols: readonly string[]) =>
@@ -96,7 +97,12 @@ export const envSchema = z.object({
   PREDICT_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
   // Promote a new model only if its validation metric is at least the serving model's on the same data.
   AUTO_PROMOTE: z.enum(['better-or-equal', 'always', 'never']).default('better-or-equal'),
-  RETRAIN_CRON: z.string().optional(),
+  // Checked here with the parser BullMQ's scheduler uses: a bad pattern stops start-up with the other bad
+  // values instead of crashing the worker when it installs the schedule.
+  RETRAIN_CRON: z
+    .string()
+    .refine(isCronPattern, 'is not a cron pattern (e.g. "0 3 * * *": minute hour day month weekday)')
+    .optional(),
   RETRAIN_MIN_ROWS: z.coerce.number().int().min(1).default(500),
   // An admin key for automation, next to the hashed keys in MySQL; compared in constant time, never logged.
   ADMIN_API_KEY: secret(z.string().min(16)).optional(),
@@ -119,3 +125,12 @@ export const envSchema = z.object({
 });
 
 export type Env = z.infer<typeof envSchema>;
+
+function isCronPattern(pattern: string): boolean {
+  try {
+    CronExpressionParser.parse(pattern);
+    return true;
+  } catch {
+    return false;
+  }
+}
