@@ -1,3 +1,4 @@
+import { FeaturizerMismatchError, ModelFormatError } from '@shelfwise/classifier';
 import type { ErrorCode } from '@shelfwise/contracts';
 import { CsvFormatError } from '@shelfwise/csv';
 import {
@@ -22,6 +23,13 @@ export function describeFailure(error: unknown): Failure {
   if (error instanceof CsvFormatError)
     return { code: 'INVALID_CSV', message: error.message, permanent: true };
   if (error instanceof NoModelError) return { code: 'NO_MODEL', message: error.message, permanent: true };
+  // The stored model is not one this code can serve: a retry would read the same files.
+  if (error instanceof ModelFormatError || error instanceof FeaturizerMismatchError)
+    return {
+      code: 'MODEL_MISMATCH',
+      message: `the model cannot be loaded: ${error.message}`,
+      permanent: true,
+    };
   // The input is not what was submitted: retrying would read other data, so the job fails at once.
   if (error instanceof ObjectChangedError)
     return { code: 'INPUT_CHANGED', message: error.message, permanent: true };
