@@ -11,7 +11,6 @@ export {
   type JobPayload,
   type JobResult,
   jobsOn,
-  queueOf,
 } from './job-catalog';
 export {
   asPrefix,

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { bestModelMetricSchema } from './best-model-metric';
-import { QUEUES, type QueueRole } from './queues';
+import type { QueueRole } from './queues';
 
 // A pattern, not startsWith: that becomes a non-standard `format` in the OpenAPI document.
 const s3Uri = z.string().regex(/^s3:\/\//);
@@ -111,8 +111,6 @@ export type JobName = keyof typeof JOBS;
 export type JobPayload<N extends JobName> = z.infer<(typeof JOBS)[N]['payload']>;
 export type JobResult<N extends JobName> = z.infer<(typeof JOBS)[N]['result']>;
 export const JOB_NAMES = Object.keys(JOBS) as JobName[];
-
-export const queueOf = (name: JobName) => QUEUES[JOBS[name].queue];
 
 /** Job names served on a queue role. */
 export const jobsOn = (role: QueueRole): JobName[] => JOB_NAMES.filter((name) => JOBS[name].queue === role);

@@ -6,9 +6,6 @@ const knownCode = (error: unknown): string | undefined =>
 /** A unique constraint refused the write (Prisma P2002). */
 export const isUniqueViolation = (error: unknown): boolean => knownCode(error) === 'P2002';
 
-/** An update or delete found no row (Prisma P2025). */
-export const isRecordNotFound = (error: unknown): boolean => knownCode(error) === 'P2025';
-
 // Prisma's own codes for "cannot reach / lost / timed out on the database", and the pool or transaction start timing out.
 const CONNECTION_CODES = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024', 'P2028']);
 // The MariaDB driver wraps socket and pool failures as driver-adapter errors (P2039 and others): its 45xxx

@@ -1,7 +1,7 @@
 export { type GeneratedApiKey, generateApiKey, hashApiKey } from './api-key-secret';
 export { connectionOptions } from './connection-options';
 export { createPrismaClient, type Db } from './create-prisma-client';
-export { isConnectionFailure, isRecordNotFound, isUniqueViolation } from './errors';
+export { isConnectionFailure, isUniqueViolation } from './errors';
 export * from './generated/prisma/client';
 export { type MigrateResult, migrate, migrationChecksum } from './migrate';
 export { MigrationError } from './migration-error';

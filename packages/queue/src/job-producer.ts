@@ -18,7 +18,7 @@ export class JobProducer {
 
   constructor(private readonly options: ProducerOptions) {}
 
-  /** The fail-fast connection and key prefix, shared by the gateway's rate limiter. */
+  /** The queues' Redis connection; the gateway's rate limiter counts on it too (one connection per process). */
   get redis(): Redis {
     return this.options.connection;
   }

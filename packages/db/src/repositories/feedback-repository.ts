@@ -10,10 +10,6 @@ export class FeedbackRepository {
     return this.db.feedbackBatch.upsert({ where: { jobId: batch.jobId }, create: batch, update: batch });
   }
 
-  findByJob(jobId: string): Promise<FeedbackBatch | null> {
-    return this.db.feedbackBatch.findUnique({ where: { jobId } });
-  }
-
   /** Verified rows that arrived after `since`: the trigger for scheduled retraining. */
   async rowsSince(since: Date): Promise<number> {
     const total = await this.db.feedbackBatch.aggregate({

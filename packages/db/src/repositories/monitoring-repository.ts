@@ -42,10 +42,6 @@ export class MonitoringRepository {
     });
   }
 
-  findByJob(jobId: string): Promise<MonitoringMetric | null> {
-    return this.db.monitoringMetric.findUnique({ where: { jobId } });
-  }
-
   /**
    * The latest point of each of the `limit` newest monitored model versions, with the version's stage:
    * what the gateway exports as gauges on each scrape (bounded, so old versions do not grow the series).
@@ -68,13 +64,6 @@ export class MonitoringRepository {
     return versions.flatMap(({ version, stage, monitoring }) =>
       monitoring.map((point) => ({ version, stage, ...point })),
     );
-  }
-
-  listSince(since: Date, modelVersionId?: number): Promise<MonitoringMetric[]> {
-    return this.db.monitoringMetric.findMany({
-      where: { createdAt: { gte: since }, modelVersionId },
-      orderBy: { createdAt: 'asc' },
-    });
   }
 
   /**
