@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { readCsvBatches } from '@shelfwise/csv';
-import { labelledProducts, toCsv } from '@shelfwise/test-kit';
+import { incompleteUploads, labelledProducts, toCsv } from '@shelfwise/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningSystem, startSystem } from '../support/start-system';
 
@@ -132,5 +132,27 @@ describe('the feedback loop end to end', () => {
     // The same model version serves: the fresh predictions are the first job's.
     expect(again.result?.model_version).toBe(first.result?.model_version);
     expect(repredicted.rows).toEqual(original.rows);
+  });
+
+  it('leaves no review file when the job fails after review rows were already being written', async () => {
+    const { s3 } = system;
+    const dataset = `s3://${s3.buckets.dataset}`;
+    // Big enough to be read and predicted in many batches; the same rows, with and without a bad last row.
+    const texts = [...['zq xv 7k', 'qqq rrr', 'misc assorted'], ...labelledProducts(400, 17).map((r) => r.text)];
+    const rows = Array.from({ length: 20_000 }, (_, i) => [String(i), texts[i % texts.length] as string]);
+    await s3.store.upload(`${dataset}/big.csv`, toCsv(['sku', 'product_description'], rows));
+    const good = await finishedJob('/v1/predict/csv', { input_file_s3: `${dataset}/big.csv` });
+    expect(good.status, JSON.stringify(good.error)).toBe('SUCCEEDED');
+    // Review rows start in the first batch, long before the reader reaches the end of the file.
+    const review = await csvTable(await download(good.result?.details.review_uri as string));
+    expect(Number(review.rows[0]?.[0])).toBeLessThan(1_024);
+
+    await s3.store.upload(`${dataset}/big-bad.csv`, toCsv(['sku', 'product_description'], [...rows, ['x', '']]));
+    const bad = await finishedJob('/v1/predict/csv', { input_file_s3: `${dataset}/big-bad.csv` });
+    expect(bad.status).toBe('FAILED');
+    expect(bad.error?.message).toContain('row 20001: empty product_description');
+    expect(await s3.store.exists(`${dataset}/review/${bad.job_id}.csv`)).toBe(false);
+    expect(await incompleteUploads(s3.settings, s3.buckets.dataset, `review/${bad.job_id}`)).toEqual([]);
+    expect(await s3.store.exists(`s3://${s3.buckets.inference}/${bad.job_id}/predictions.csv`)).toBe(false);
   });
 });
