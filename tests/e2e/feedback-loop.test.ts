@@ -47,14 +47,19 @@ describe('the feedback loop end to end', () => {
     const job = await finishedJob('/v1/train/human_feedback', { train_dir_s3: trainDir(), epoch_num: 2 });
     expect(job.status).toBe('FAILED');
     expect(job.error?.code).toBe('NO_FEEDBACK');
-    expect(job.error?.message).toContain(`no feedback captured under s3://${system.s3.buckets.dataset}/feedback/`);
+    expect(job.error?.message).toContain(
+      `no feedback captured under s3://${system.s3.buckets.dataset}/feedback/`,
+    );
     expect(job.error?.message).toContain(`labels in the CSVs under ${trainDir()}`);
   });
 
   it('predicts, writes the unsure rows for review, takes them back as feedback and retrains on all of it', async () => {
     const { s3 } = system;
     const dataset = `s3://${s3.buckets.dataset}`;
-    const trained = await finishedJob('/v1/train/csv', { train_file_s3: `${trainDir()}train.csv`, epoch_num: 3 });
+    const trained = await finishedJob('/v1/train/csv', {
+      train_file_s3: `${trainDir()}train.csv`,
+      epoch_num: 3,
+    });
     expect(trained.status, JSON.stringify(trained.error)).toBe('SUCCEEDED');
 
     // 200 held-out rows, every other one verified, and a few no category explains.
@@ -102,11 +107,18 @@ describe('the feedback loop end to end', () => {
     await s3.store.upload(reviewUri, toCsv(review.header, filled));
     const reviewed = await finishedJob('/v1/predict/csv', { input_file_s3: reviewUri });
     expect(reviewed.status, JSON.stringify(reviewed.error)).toBe('SUCCEEDED');
-    expect(reviewed.result?.details).toMatchObject({ labelled_rows: filled.length, review_rows: 0, review_uri: null });
+    expect(reviewed.result?.details).toMatchObject({
+      labelled_rows: filled.length,
+      review_rows: 0,
+      review_uri: null,
+    });
 
     // Retraining from the training folder, as users of the original service call it: the captured feedback
     // of both predict jobs is read with it.
-    const retrained = await finishedJob('/v1/train/human_feedback', { train_dir_s3: trainDir(), epoch_num: 2 });
+    const retrained = await finishedJob('/v1/train/human_feedback', {
+      train_dir_s3: trainDir(),
+      epoch_num: 2,
+    });
     expect(retrained.status, JSON.stringify(retrained.error)).toBe('SUCCEEDED');
     expect(retrained.result?.details).toMatchObject({
       rows_by_source: { training: 3_000, verified: 0, feedback: 100 + filled.length },
@@ -138,7 +150,10 @@ describe('the feedback loop end to end', () => {
     const { s3 } = system;
     const dataset = `s3://${s3.buckets.dataset}`;
     // Big enough to be read and predicted in many batches; the same rows, with and without a bad last row.
-    const texts = [...['zq xv 7k', 'qqq rrr', 'misc assorted'], ...labelledProducts(400, 17).map((r) => r.text)];
+    const texts = [
+      ...['zq xv 7k', 'qqq rrr', 'misc assorted'],
+      ...labelledProducts(400, 17).map((r) => r.text),
+    ];
     const rows = Array.from({ length: 20_000 }, (_, i) => [String(i), texts[i % texts.length] as string]);
     await s3.store.upload(`${dataset}/big.csv`, toCsv(['sku', 'product_description'], rows));
     const good = await finishedJob('/v1/predict/csv', { input_file_s3: `${dataset}/big.csv` });
@@ -147,7 +162,10 @@ describe('the feedback loop end to end', () => {
     const review = await csvTable(await download(good.result?.details.review_uri as string));
     expect(Number(review.rows[0]?.[0])).toBeLessThan(1_024);
 
-    await s3.store.upload(`${dataset}/big-bad.csv`, toCsv(['sku', 'product_description'], [...rows, ['x', '']]));
+    await s3.store.upload(
+      `${dataset}/big-bad.csv`,
+      toCsv(['sku', 'product_description'], [...rows, ['x', '']]),
+    );
     const bad = await finishedJob('/v1/predict/csv', { input_file_s3: `${dataset}/big-bad.csv` });
     expect(bad.status).toBe('FAILED');
     expect(bad.error?.message).toContain('row 20001: empty product_description');

@@ -21,7 +21,10 @@ const predictor = await loadModel(exportModel(trained));
 const predictions = await predictor.predict(holdout.map((e) => e.text));
 await predictor.release();
 
-const scored = predictions.map((p, i) => ({ confidence: p.confidence, correct: p.label === holdout[i]?.label }));
+const scored = predictions.map((p, i) => ({
+  confidence: p.confidence,
+  correct: p.label === holdout[i]?.label,
+}));
 const accuracy = (rows: typeof scored) =>
   rows.length === 0 ? '     -' : (rows.filter((r) => r.correct).length / rows.length).toFixed(4);
 const wrong = scored.filter((r) => !r.correct).length;

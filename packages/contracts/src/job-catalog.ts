@@ -44,11 +44,14 @@ export const JOBS = {
       feedback_uri: s3Uri
         .nullable()
         .meta({ description: 'the copy of the labelled rows kept as training feedback; null without any' }),
-      review_rows: z.number().int().meta({
-        description:
-          'rows without a human label whose confidence is below REVIEW_CONFIDENCE, written to `review_uri`',
-        examples: [42],
-      }),
+      review_rows: z
+        .number()
+        .int()
+        .meta({
+          description:
+            'rows without a human label whose confidence is below REVIEW_CONFIDENCE, written to `review_uri`',
+          examples: [42],
+        }),
       review_uri: s3Uri.nullable().meta({
         description:
           'those rows with their input columns and an empty `HUMAN_VERIFIED_Category`, to fill in and submit back to POST /v1/predict/csv; null without any',
@@ -99,7 +102,8 @@ export const JOBS = {
         .object({
           training: z.number().int().meta({ description: 'rows read with a `Category` label' }),
           verified: z.number().int().meta({
-            description: 'rows read with a `HUMAN_VERIFIED_Category` label from files under the source folder',
+            description:
+              'rows read with a `HUMAN_VERIFIED_Category` label from files under the source folder',
           }),
           feedback: z.number().int().meta({
             description: 'rows read from the feedback predict jobs captured (human_feedback only)',

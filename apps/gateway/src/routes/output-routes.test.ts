@@ -69,7 +69,12 @@ describe('GET /v1/jobs/:id/output', () => {
     const reviewUri = `s3://${services.s3.buckets.dataset}/review/${randomUUID()}.csv`;
     await services.s3.store.upload(reviewUri, review);
     const outputUri = `s3://${services.s3.buckets.inference}/${randomUUID()}/predictions.csv`;
-    const id = await succeeded(outputUri, { rows: 1, feedback_uri: null, review_rows: 1, review_uri: reviewUri });
+    const id = await succeeded(outputUri, {
+      rows: 1,
+      feedback_uri: null,
+      review_rows: 1,
+      review_uri: reviewUri,
+    });
     const response = await fetch(`${gateway.url}/v1/jobs/${id}/output/review`, { headers: bearer() });
     expect(response.status).toBe(200);
     expect(response.headers.get('content-disposition')).toBe(`attachment; filename=review-${id}.csv`);

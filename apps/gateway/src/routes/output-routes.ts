@@ -1,8 +1,8 @@
 import { pipeline } from 'node:stream/promises';
+import { type JobFile, jobFileParams } from '@shelfwise/contracts';
 import type { JobRepository } from '@shelfwise/db';
 import type { Logger } from '@shelfwise/logger';
 import type { ObjectStore } from '@shelfwise/storage';
-import { type JobFile, jobFileParams } from '@shelfwise/contracts';
 import { type Response, Router } from 'express';
 import { assertOwns, callerOf } from '../auth/caller';
 import { ConflictError } from '../errors/conflict-error';

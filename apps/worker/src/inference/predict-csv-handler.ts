@@ -5,7 +5,12 @@ import {
   PREDICTED_COLUMN,
   TEXT_COLUMN,
 } from '@shelfwise/classifier';
-import { feedbackUri as feedbackUriOf, type JobPayload, type JobResult, reviewUri } from '@shelfwise/contracts';
+import {
+  feedbackUri as feedbackUriOf,
+  type JobPayload,
+  type JobResult,
+  reviewUri,
+} from '@shelfwise/contracts';
 import { clipText, readCsvBatches } from '@shelfwise/csv';
 import type { FeedbackRepository, MonitoringRepository } from '@shelfwise/db';
 import type { ObjectStore } from '@shelfwise/storage';
@@ -148,11 +153,9 @@ async function predictFile(
       if (verifiedAt < 0) reviewHeader.push(VERIFIED_COLUMN);
       // Predictions (and the review file) are opened in spreadsheets: cells that would start a formula are
       // made text.
-      output = new UploadSink(
-        header,
-        (body) => deps.store.upload(outputUri, body, 'text/csv', { signal }),
-        { neutraliseFormulas: true },
-      );
+      output = new UploadSink(header, (body) => deps.store.upload(outputUri, body, 'text/csv', { signal }), {
+        neutraliseFormulas: true,
+      });
       if (verifiedAt >= 0) {
         // The feedback copy keeps the raw text: it is training data, read only by our own CSV reader, and an
         // apostrophe added here would become part of the text the next model learns from.

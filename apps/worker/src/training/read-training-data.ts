@@ -171,7 +171,10 @@ async function sourceFiles(
   const single = sourceUri.endsWith('/') ? undefined : await store.size(sourceUri);
   if (single !== undefined) {
     const key = store.locate(sourceUri).key;
-    return { files: [{ uri: sourceUri, key, size: single, etag: options.etag, captured: false }], isPrefix: false };
+    return {
+      files: [{ uri: sourceUri, key, size: single, etag: options.etag, captured: false }],
+      isPrefix: false,
+    };
   }
   const prefix = sourceUri.endsWith('/') ? sourceUri : `${sourceUri}/`;
   const listed = await csvFiles(store, prefix);
@@ -230,7 +233,9 @@ async function csvFiles(store: ObjectStore, prefix: string): Promise<StoredObjec
 /** The captured feedback objects that exist, dated by capture; one copied in by hand by its upload. */
 async function capturedFiles(store: ObjectStore, feedback: CapturedFeedback): Promise<DatedFile[]> {
   const order = await feedback.inOrder();
-  const rank = new Map(order.map((entry, index) => [entry.s3Uri, { index, time: entry.submittedAt.getTime() }]));
+  const rank = new Map(
+    order.map((entry, index) => [entry.s3Uri, { index, time: entry.submittedAt.getTime() }]),
+  );
   return (await csvFiles(store, feedback.prefix)).map((object) => ({
     object,
     time: rank.get(object.uri)?.time ?? object.lastModified.getTime(),
