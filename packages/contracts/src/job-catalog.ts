@@ -49,12 +49,13 @@ export const JOBS = {
         .int()
         .meta({
           description:
-            'rows without a human label whose confidence is below REVIEW_CONFIDENCE, written to `review_uri`',
+            'rows without a human label whose confidence is below REVIEW_CONFIDENCE, written to `review_uri`; absent on older jobs',
           examples: [42],
-        }),
-      review_uri: s3Uri.nullable().meta({
+        })
+        .optional(),
+      review_uri: s3Uri.nullable().optional().meta({
         description:
-          'those rows with their input columns and an empty `HUMAN_VERIFIED_Category`, to fill in and submit back to POST /v1/predict/csv; null without any',
+          'those rows with their input columns and an empty `HUMAN_VERIFIED_Category`, to fill in and submit back to POST /v1/predict/csv; null without any, absent on older jobs',
       }),
       model_version: modelVersion.meta({ description: 'the model version that predicted', examples: [3] }),
       metrics: z

@@ -131,20 +131,21 @@ export async function readTrainingData(
     used.push(file.uri);
     datasetHash.update(`${file.key}\0${fileHash.digest('hex')}\n`);
   }
-  if (options.feedback && rowsBySource.verified + rowsBySource.feedback === 0) {
-    throw new JobInputError(
-      'NO_FEEDBACK',
-      `no human-verified rows: no feedback captured under ${options.feedback.prefix} and no ` +
-        `${HUMAN_LABEL_COLUMN} labels in the CSVs under ${sourceUri}`,
-    );
-  }
   const examples = [...byText.values()];
+  const nothingCaptured = options.feedback && `no feedback captured under ${options.feedback.prefix}`;
   if (examples.length === 0) {
     const names =
       skipped.slice(0, 5).join(', ') + (skipped.length > 5 ? ` and ${skipped.length - 5} more` : '');
     const unlabelled =
       skipped.length > 0 ? `; no label column (${LABEL_COLUMNS.join(' or ')}) in ${names}` : '';
-    throw new JobInputError('INVALID_CSV', `no labelled rows in ${sourceUri}${unlabelled}`);
+    const captured = nothingCaptured ? `; ${nothingCaptured}` : '';
+    throw new JobInputError('INVALID_CSV', `no labelled rows in ${sourceUri}${unlabelled}${captured}`);
+  }
+  if (nothingCaptured && rowsBySource.verified + rowsBySource.feedback === 0) {
+    throw new JobInputError(
+      'NO_FEEDBACK',
+      `no human-verified rows: ${nothingCaptured} and no ${HUMAN_LABEL_COLUMN} labels in the CSVs under ${sourceUri}`,
+    );
   }
   const labels = new Set(examples.map((e) => e.label));
   if (labels.size < 2) {
