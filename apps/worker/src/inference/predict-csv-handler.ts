@@ -24,8 +24,6 @@ import { RowProblems } from './row-problems';
 import { throttle } from './throttle';
 import { UploadSink } from './upload-sink';
 
-const VERIFIED_COLUMN = HUMAN_LABEL_COLUMN;
-
 export interface PredictCsvDependencies {
   store: ObjectStore;
   models: ModelServer;
@@ -144,13 +142,13 @@ async function predictFile(
   try {
     const batches = readCsvBatches(input, { required: [TEXT_COLUMN] }, ({ columns }) => {
       textAt = columns.indexOf(TEXT_COLUMN);
-      verifiedAt = columns.indexOf(VERIFIED_COLUMN);
+      verifiedAt = columns.indexOf(HUMAN_LABEL_COLUMN);
       const header = [...columns];
       predictedAt = columnOf(header, PREDICTED_COLUMN);
       confidenceAt = columnOf(header, CONFIDENCE_COLUMN);
       reviewColumns = columns.flatMap((_, at) => (at === predictedAt || at === confidenceAt ? [] : [at]));
       reviewHeader = reviewColumns.map((at) => columns[at] as string);
-      if (verifiedAt < 0) reviewHeader.push(VERIFIED_COLUMN);
+      if (verifiedAt < 0) reviewHeader.push(HUMAN_LABEL_COLUMN);
       // Predictions (and the review file) are opened in spreadsheets: cells that would start a formula are
       // made text.
       output = new UploadSink(header, (body) => deps.store.upload(outputUri, body, 'text/csv', { signal }), {
@@ -159,7 +157,7 @@ async function predictFile(
       if (verifiedAt >= 0) {
         // The feedback copy keeps the raw text: it is training data, read only by our own CSV reader, and an
         // apostrophe added here would become part of the text the next model learns from.
-        feedback = new UploadSink([TEXT_COLUMN, VERIFIED_COLUMN], (body) =>
+        feedback = new UploadSink([TEXT_COLUMN, HUMAN_LABEL_COLUMN], (body) =>
           deps.store.upload(feedbackUri, body, 'text/csv', { signal }),
         );
       }
@@ -172,7 +170,7 @@ async function predictFile(
         const verified = verifiedAt >= 0 ? (fields[verifiedAt] as string).trim() : '';
         if (verified && !labelIndex.has(verified)) {
           unknownLabels = true;
-          problems.add(rows, `unknown ${VERIFIED_COLUMN} "${clipText(verified)}"`);
+          problems.add(rows, `unknown ${HUMAN_LABEL_COLUMN} "${clipText(verified)}"`);
         }
         // After the first invalid row there is no point predicting; keep reading to name every bad row.
         if (problems.count === 0) pending.push(fields);
