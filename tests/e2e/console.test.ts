@@ -30,7 +30,8 @@ describe('the web console in headless Chromium', () => {
     vi.setConfig({ expect: { poll: { timeout: 15_000 } } });
     browser = await launchChromium('http://127.0.0.1:');
     // A second model must wait for a manual promote: the test promotes through the page.
-    system = await startSystem('e2e_console', { AUTO_PROMOTE: 'never' });
+    // Every unlabelled row below confidence 1 goes to review: the page has a review file to link.
+    system = await startSystem('e2e_console', { AUTO_PROMOTE: 'never', REVIEW_CONFIDENCE: '1' });
     page = await browser.context.newPage();
     const train = labelledProducts(2_000);
     trainFile = join(SHOTS, 'train.csv');
@@ -138,6 +139,22 @@ describe('the web console in headless Chromium', () => {
     const lines = (await readFile(saved, 'utf8')).trim().split('\n');
     expect(lines[0]).toBe('product_description,HUMAN_VERIFIED_Category,predicted_category,confidence');
     expect(lines).toHaveLength(101);
+    // The feedback and review files of the job are linked beside it.
+    const saveFile = async (link: string) => {
+      const [file] = await Promise.all([page.waitForEvent('download'), page.locator(link).click()]);
+      const path = join(SHOTS, file.suggestedFilename());
+      await file.saveAs(path);
+      return { name: file.suggestedFilename(), lines: (await readFile(path, 'utf8')).trim().split('\n') };
+    };
+    const feedback = await saveFile('#job-feedback');
+    expect(feedback.name).toBe(`feedback-${predictJob}.csv`);
+    expect(feedback.lines).toHaveLength(51);
+    const review = await saveFile('#job-review');
+    expect(review.name).toBe(`review-${predictJob}.csv`);
+    expect(review.lines[0]).toBe('product_description,HUMAN_VERIFIED_Category');
+    expect(await page.locator('#job-review').textContent()).toBe(
+      `review (${review.lines.length - 1} unsure rows to label)`,
+    );
 
     // The prediction had verified labels: a monitoring point, drawn as one dot per series.
     await expect.poll(() => page.locator('#chart circle.point-weighted_f1').count()).toBe(1);

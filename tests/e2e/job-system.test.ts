@@ -87,7 +87,8 @@ describe('the job system end to end', () => {
 
     const feedbackUri = `s3://${s3.buckets.dataset}/feedback/${predicted.job_id}.csv`;
     // One naming convention in the API: the job's figures are snake_case like its other fields.
-    expect(predicted.result?.details).toEqual({
+    const { review_rows: reviewRows, review_uri: reviewUri, ...details } = predicted.result?.details ?? {};
+    expect(details).toEqual({
       output_uri: outputUri,
       rows: 200,
       labelled_rows: 100,
@@ -95,6 +96,8 @@ describe('the job system end to end', () => {
       model_version: 1,
       metrics: { weighted_f1: expect.any(Number), min_f1: expect.any(Number) },
     });
+    // The unsure unlabelled rows (how many depends on the model) have a file of their own, or none.
+    expect(reviewUri).toBe(reviewRows ? `s3://${s3.buckets.dataset}/review/${predicted.job_id}.csv` : null);
     const feedback = (await s3.store.downloadBytes(feedbackUri)).toString('utf8').trim().split('\n');
     expect(feedback).toHaveLength(1 + 100);
     const monitoring = await database.db.monitoringMetric.findUnique({ where: { jobId: predicted.job_id } });

@@ -165,12 +165,23 @@ function showJob(job) {
       : '';
   $('job-detail').textContent = detail;
   const hasOutput = job.type === 'PREDICT_CSV' && job.status === 'SUCCEEDED';
-  const link = el('a', { id: 'job-download', href: '#' }, 'Download predictions');
-  link.addEventListener('click', (event) => {
-    event.preventDefault();
-    download(job.job_id).catch((error) => say(error.message, true));
+  const details = job.result?.details ?? {};
+  const files = [
+    ['predictions', 'job-download', 'Download predictions'],
+    details.feedback_uri && ['feedback', 'job-feedback', `feedback (${details.labelled_rows} verified rows)`],
+    // Rows to label: fill in HUMAN_VERIFIED_Category, upload the file and predict it to keep them as feedback.
+    details.review_uri && ['review', 'job-review', `review (${details.review_rows} unsure rows to label)`],
+  ].filter(Boolean);
+  const links = files.map(([file, id, text]) => {
+    const link = el('a', { id, href: '#' }, text);
+    link.addEventListener('click', (event) => {
+      event.preventDefault();
+      download(job.job_id, file).catch((error) => say(error.message, true));
+    });
+    return link;
   });
-  $('job-output').replaceChildren(...(hasOutput ? [link] : []));
+  const separated = links.flatMap((link, i) => (i === 0 ? [link] : [' · ', link]));
+  $('job-output').replaceChildren(...(hasOutput ? separated : []));
 }
 
 async function refreshJobs() {
@@ -366,11 +377,11 @@ async function refreshChart() {
 }
 
 /** A plain link cannot send the key: fetch the file with it, then save the blob under the gateway's name. */
-async function download(jobId) {
-  const response = await fetch(`v1/jobs/${jobId}/output`, withKey({}));
+async function download(jobId, file) {
+  const response = await fetch(`v1/jobs/${jobId}/output/${file}`, withKey({}));
   if (!response.ok) throw new Error(`download failed: HTTP ${response.status}`);
   const url = URL.createObjectURL(await response.blob());
-  const save = el('a', { href: url, download: `predictions-${jobId}.csv` });
+  const save = el('a', { href: url, download: `${file}-${jobId}.csv` });
   document.body.append(save);
   save.click();
   save.remove();

@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { loadModel } from '@shelfwise/classifier';
 import { loadConfigOrExit } from '@shelfwise/config';
-import { QUEUE_ROLES, QUEUES } from '@shelfwise/contracts';
+import { feedbackPrefixUri, QUEUE_ROLES, QUEUES } from '@shelfwise/contracts';
 import {
   FeedbackRepository,
   isConnectionFailure,
@@ -67,6 +67,7 @@ const handlers = handlerTable(
         feedback,
         buckets: config.s3.buckets,
         batchSize: config.inference.batchSize,
+        reviewConfidence: config.inference.reviewConfidence,
         tracking: tracking.jobs,
       }),
     },
@@ -81,6 +82,10 @@ const handlers = handlerTable(
         autoPromote: config.training.autoPromote,
         seed: 42,
         tracking: tracking.jobs,
+        feedback: {
+          prefix: feedbackPrefixUri(config.s3.buckets.dataset),
+          inOrder: () => feedback.capturedInOrder(),
+        },
       }),
     },
     {

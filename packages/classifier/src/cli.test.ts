@@ -60,6 +60,11 @@ describe('cli', () => {
     expect(lines).toHaveLength(21);
     expect(lines[1]).toMatch(/^0,[^,]+,,(Beverages|Fresh Produce|Household),(0|1)\.\d{6}$/);
 
+    // A predictions file predicted again gets its prediction columns replaced, not a second set.
+    const again = await cli('predict', '--model', 'model', '--input', 'out.csv', '--output', 'again.csv');
+    expect(again.code).toBe(0);
+    expect(readFileSync(join(work, 'again.csv'), 'utf8')).toBe(readFileSync(join(work, 'out.csv'), 'utf8'));
+
     const evaluated = await cli('eval', '--model', 'model', '--input', 'out.csv');
     expect(evaluated.code).toBe(0);
     expect(JSON.parse(evaluated.stdout)).toMatchObject({ count: 10, accuracy: 1 });

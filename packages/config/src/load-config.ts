@@ -41,7 +41,13 @@ export interface Config {
   shutdownGraceMs: number;
   monitoring: { minF1AlertThreshold: number };
   jobs: { attempts: number; backoffMs: number; predictTimeoutMs: number };
-  inference: { device: 'cpu' | 'cuda'; batchSize: number; modelPollMs: number };
+  inference: {
+    device: 'cpu' | 'cuda';
+    batchSize: number;
+    modelPollMs: number;
+    /** Rows below this confidence without a human label go to the job's review file; 0: none. */
+    reviewConfidence: number;
+  };
   worker: {
     port: number;
     queues: ('inference' | 'online' | 'training')[];
@@ -155,6 +161,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       device: env.INFERENCE_DEVICE,
       batchSize: env.INFERENCE_BATCH_SIZE,
       modelPollMs: env.MODEL_POLL_MS,
+      reviewConfidence: env.REVIEW_CONFIDENCE,
     },
     training: {
       autoPromote: env.AUTO_PROMOTE,

@@ -8,6 +8,8 @@ export const ERROR_CODES = [
   'INPUT_CHANGED',
   'CONFLICT',
   'NO_MODEL',
+  /** Training on human feedback found no human-verified row: none captured, none under the folder. */
+  'NO_FEEDBACK',
   'MODEL_MISMATCH',
   'UNAVAILABLE',
   'TIMEOUT',

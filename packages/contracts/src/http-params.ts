@@ -20,3 +20,15 @@ export const jobIdParams = z.strictObject({
     examples: ['0b7f3c1e-5d2a-4c8e-9f61-2a7d4e8b9c10'],
   }),
 });
+
+/** The files a predict job writes, as `GET /v1/jobs/{id}/output/{file}` names them. */
+export const JOB_FILES = ['predictions', 'feedback', 'review'] as const;
+export type JobFile = (typeof JOB_FILES)[number];
+
+export const jobFileParams = jobIdParams.extend({
+  file: z.enum(JOB_FILES).meta({
+    description:
+      '`predictions` (the output), `feedback` (the rows with `HUMAN_VERIFIED_Category` filled in, kept for training) or `review` (the unsure rows to label and submit back)',
+    examples: ['review'],
+  }),
+});

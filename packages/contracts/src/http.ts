@@ -48,8 +48,8 @@ export const trainCsvRequest = z.strictObject({
 export const trainFeedbackRequest = z.strictObject({
   train_dir_s3: s3Prefix.meta({
     description:
-      'a folder (prefix) in S3: every labelled CSV under it is read, training files (`Category`) and feedback files (`HUMAN_VERIFIED_Category`) alike',
-    examples: ['s3://dataset/'],
+      'a folder (prefix) in S3: every labelled CSV under it is read, training files (`Category`) and feedback files (`HUMAN_VERIFIED_Category`) alike, plus every feedback file predict jobs captured; a text labelled more than once keeps its newest label. No human-verified row at all fails the job `NO_FEEDBACK`',
+    examples: ['s3://dataset/train/'],
   }),
   epoch_num: epochNum,
   best_model_metric: bestModelMetric,

@@ -1,4 +1,11 @@
 export { type BestModelMetric, bestModelMetricSchema } from './best-model-metric';
+export {
+  FEEDBACK_PREFIX,
+  feedbackPrefixUri,
+  feedbackUri,
+  REVIEW_PREFIX,
+  reviewUri,
+} from './dataset-layout';
 export { ERROR_CODES, type ErrorCode } from './error-codes';
 export * from './http';
 export * from './http-params';

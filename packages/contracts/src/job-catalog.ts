@@ -44,6 +44,19 @@ export const JOBS = {
       feedback_uri: s3Uri
         .nullable()
         .meta({ description: 'the copy of the labelled rows kept as training feedback; null without any' }),
+      review_rows: z
+        .number()
+        .int()
+        .meta({
+          description:
+            'rows without a human label whose confidence is below REVIEW_CONFIDENCE, written to `review_uri`; absent on older jobs',
+          examples: [42],
+        })
+        .optional(),
+      review_uri: s3Uri.nullable().optional().meta({
+        description:
+          'those rows with their input columns and an empty `HUMAN_VERIFIED_Category`, to fill in and submit back to POST /v1/predict/csv; null without any, absent on older jobs',
+      }),
       model_version: modelVersion.meta({ description: 'the model version that predicted', examples: [3] }),
       metrics: z
         .object({
@@ -69,6 +82,12 @@ export const JOBS = {
       sourceEtag: etag.optional(),
       epochs: z.number().int().min(1).max(200),
       bestModelMetric: bestModelMetricSchema,
+      /**
+       * Also train on every feedback object predict jobs captured (human_feedback, scheduled retraining):
+       * no human-verified row at all fails the job NO_FEEDBACK. Absent (older payloads, train/csv): only
+       * `sourceUri`.
+       */
+      includeFeedback: z.boolean().optional(),
     }),
     result: z.object({
       model_version: modelVersion.meta({ description: 'the model version this job trained', examples: [4] }),
@@ -80,6 +99,22 @@ export const JOBS = {
         .number()
         .int()
         .meta({ description: 'labelled rows trained and validated on', examples: [45000] }),
+      rows_by_source: z
+        .object({
+          training: z.number().int().meta({ description: 'rows read with a `Category` label' }),
+          verified: z.number().int().meta({
+            description:
+              'rows read with a `HUMAN_VERIFIED_Category` label from files under the source folder',
+          }),
+          feedback: z.number().int().meta({
+            description: 'rows read from the feedback predict jobs captured (human_feedback only)',
+          }),
+        })
+        .optional()
+        .meta({
+          description:
+            'labelled rows read, per source, before duplicates were dropped (a text labelled twice keeps its newest label); absent on older jobs',
+        }),
       metrics: z.record(z.string(), z.unknown()).meta({
         description:
           'validation figures of the kept epoch (`eval_f1`, `eval_f1_min`, `per_class_f1`, `confusion_matrix`, `history` per epoch…) and `promotion`, why it was or was not promoted',

@@ -32,7 +32,10 @@ describe('queuedJobOf', () => {
     expect(cases[2]?.payload).toMatchObject({
       sourceUri: 's3://dataset/fb/',
       bestModelMetric: 'eval_f1_min',
+      // human_feedback trains on the captured feedback too; train/csv on its one file only.
+      includeFeedback: true,
     });
+    expect(cases[1]?.payload).not.toHaveProperty('includeFeedback');
   });
 
   it('refuses a stored input that does not parse', () => {

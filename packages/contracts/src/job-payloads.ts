@@ -43,6 +43,7 @@ export const trainFeedbackPayload = (request: TrainFeedbackRequest, jobId: strin
   sourceUri: asPrefix(request.train_dir_s3),
   epochs: request.epoch_num,
   bestModelMetric: request.best_model_metric,
+  includeFeedback: true,
 });
 
 /** The job row types, as stored in MySQL (the db package owns the enum; this is its wire form). */

@@ -13,10 +13,10 @@ describe('GET /v1/jobs/:id/output', () => {
   const job = (type: JobType = 'PREDICT_CSV') =>
     jobs.create({ id: randomUUID(), type, input: { input_file_s3: 's3://dataset/in.csv' } });
 
-  const succeeded = async (outputUri: string) => {
+  const succeeded = async (outputUri: string, result: Record<string, string | number | null> = { rows: 1 }) => {
     const row = await job();
     const run = await startRun(jobs, row.id);
-    await jobs.markSucceeded(run, { outputUri, result: { rows: 1 } });
+    await jobs.markSucceeded(run, { outputUri, result });
     return row.id;
   };
 
@@ -62,5 +62,28 @@ describe('GET /v1/jobs/:id/output', () => {
     const gone = await call(`${gateway.url}/v1/jobs/${id}/output`, 'GET');
     expect(gone.status).toBe(404);
     expect(gone.body.error.code).toBe('NOT_FOUND');
+  });
+
+  it('streams the review and feedback files the job recorded, and says which one it did not write', async () => {
+    const review = 'sku,product_description,HUMAN_VERIFIED_Category\n7,zq xv 7k,\n';
+    const reviewUri = `s3://${services.s3.buckets.dataset}/review/${randomUUID()}.csv`;
+    await services.s3.store.upload(reviewUri, review);
+    const outputUri = `s3://${services.s3.buckets.inference}/${randomUUID()}/predictions.csv`;
+    const id = await succeeded(outputUri, {
+      rows: 1,
+      feedback_uri: null,
+      review_rows: 1,
+      review_uri: reviewUri,
+    });
+    const response = await fetch(`${gateway.url}/v1/jobs/${id}/output/review`, { headers: bearer() });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-disposition')).toBe(`attachment; filename=review-${id}.csv`);
+    expect(await response.text()).toBe(review);
+    const feedback = await call(`${gateway.url}/v1/jobs/${id}/output/feedback`, 'GET');
+    expect(feedback.status).toBe(404);
+    expect(feedback.body.error.message).toContain('no feedback file');
+    const other = await call(`${gateway.url}/v1/jobs/${id}/output/model`, 'GET');
+    expect(other.status).toBe(400);
+    expect(JSON.stringify(other.body.error)).toContain('file');
   });
 });

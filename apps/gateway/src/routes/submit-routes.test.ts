@@ -77,7 +77,7 @@ describe('job submission endpoints, over real MySQL, Redis and S3', () => {
       expect(payload).toMatchObject({ v: 1, jobId: id });
     });
 
-    it('maps the request fields onto the training payload, the feedback folder as a prefix', async () => {
+    it('maps the request fields onto the training payload, the folder as a prefix, captured feedback included', async () => {
       const answer = await post('/v1/train/human_feedback', {
         train_dir_s3: uris.feedbackDir,
         epoch_num: 7,
@@ -90,6 +90,7 @@ describe('job submission endpoints, over real MySQL, Redis and S3', () => {
         sourceUri: `${uris.feedbackDir}/`,
         epochs: 7,
         bestModelMetric: 'eval_f1_min',
+        includeFeedback: true,
       });
     });
 

@@ -1,5 +1,16 @@
-import { evaluate } from '@shelfwise/classifier';
-import type { JobPayload, JobResult } from '@shelfwise/contracts';
+import {
+  CONFIDENCE_COLUMN,
+  evaluate,
+  HUMAN_LABEL_COLUMN,
+  PREDICTED_COLUMN,
+  TEXT_COLUMN,
+} from '@shelfwise/classifier';
+import {
+  feedbackUri as feedbackUriOf,
+  type JobPayload,
+  type JobResult,
+  reviewUri,
+} from '@shelfwise/contracts';
 import { clipText, readCsvBatches } from '@shelfwise/csv';
 import type { FeedbackRepository, MonitoringRepository } from '@shelfwise/db';
 import type { ObjectStore } from '@shelfwise/storage';
@@ -13,9 +24,6 @@ import { RowProblems } from './row-problems';
 import { throttle } from './throttle';
 import { UploadSink } from './upload-sink';
 
-export const TEXT_COLUMN = 'product_description';
-export const VERIFIED_COLUMN = 'HUMAN_VERIFIED_Category';
-
 export interface PredictCsvDependencies {
   store: ObjectStore;
   models: ModelServer;
@@ -23,6 +31,8 @@ export interface PredictCsvDependencies {
   feedback: FeedbackRepository;
   buckets: { dataset: string; inference: string };
   batchSize: number;
+  /** Rows without a human label below this confidence also go to the review file (0: none do). */
+  reviewConfidence: number;
   /** Sends the monitoring figures to MLflow (through the outbox), or nowhere when tracking is off. */
   tracking: JobTracking;
 }
@@ -32,8 +42,10 @@ type Result = JobResult<'predict-csv'>;
 /**
  * Streams the input CSV from S3, predicts in batches and streams the predictions back, in one pass with
  * bounded memory. Every invalid row is collected; if there is any, both uploads are aborted and the job
- * fails naming them, so nothing is written. Human-verified rows become feedback and are scored. The input is
- * read at the version pinned at submission, and every stream stops with the run's signal.
+ * fails naming them, so nothing is written. Human-verified rows become feedback and are scored; unlabelled
+ * rows the model is unsure of go to the review file, to be labelled and submitted back. An input that already
+ * has prediction columns (a predictions file sent back) gets them replaced. The input is read at the version
+ * pinned at submission, and every stream stops with the run's signal.
  */
 export function predictCsvHandler(deps: PredictCsvDependencies): RecordedHandler<'predict-csv'> {
   return {
@@ -57,7 +69,8 @@ async function predictFile(
   lease: ModelLease,
 ): Promise<JobOutcome<Result>> {
   const outputUri = `s3://${deps.buckets.inference}/${context.jobId}/predictions.csv`;
-  const feedbackUri = `s3://${deps.buckets.dataset}/feedback/${context.jobId}.csv`;
+  const feedbackUri = feedbackUriOf(deps.buckets.dataset, context.jobId);
+  const reviewFileUri = reviewUri(deps.buckets.dataset, context.jobId);
   const { signal } = context;
   const size = (await deps.store.size(payload.inputUri)) ?? 0;
   // The version submitted (when the gateway pinned it), destroyed when the run is stopped.
@@ -72,8 +85,15 @@ async function predictFile(
 
   let output: UploadSink | undefined;
   let feedback: UploadSink | undefined;
+  let review: UploadSink | undefined;
+  let reviewHeader: string[] = [];
+  // The input columns the review file keeps: all but this job's own outputs.
+  let reviewColumns: number[] = [];
+  let reviewRows = 0;
   let textAt = -1;
   let verifiedAt = -1;
+  let predictedAt = -1;
+  let confidenceAt = -1;
   const problems = new RowProblems();
   let unknownLabels = false;
   const truth: number[] = [];
@@ -86,35 +106,58 @@ async function predictFile(
     const predictions = await lease.predictor.predict(batch.map((fields) => fields[textAt] as string));
     predictMs += performance.now() - started;
     const verified: string[][] = [];
+    const unsure: string[][] = [];
     for (let i = 0; i < batch.length; i++) {
       const fields = batch[i] as string[];
       const prediction = predictions[i];
       if (!prediction) throw new Error('the model returned fewer predictions than texts');
       const label = verifiedAt >= 0 ? (fields[verifiedAt] as string).trim() : '';
-      fields.push(prediction.label, prediction.confidence.toFixed(6));
+      // Judged on the figure the file shows, so the review file holds exactly the rows shown below it.
+      const confidence = prediction.confidence.toFixed(6);
       if (label) {
         verified.push([fields[textAt] as string, label]);
         truth.push(labelIndex.get(label) ?? -1);
         predicted.push(labelIndex.get(prediction.label) ?? -1);
+      } else if (Number(confidence) < deps.reviewConfidence) {
+        const row = reviewColumns.map((at) => fields[at] as string);
+        if (verifiedAt < 0) row.push('');
+        unsure.push(row);
       }
+      // Replaces the columns of a predictions file sent back; appended otherwise.
+      fields[predictedAt] = prediction.label;
+      fields[confidenceAt] = confidence;
     }
-    await Promise.all([output?.write(batch), feedback?.write(verified)]);
+    if (unsure.length > 0) {
+      reviewRows += unsure.length;
+      // Opened with the first unsure row: a job without any leaves no review object at all.
+      review ??= new UploadSink(
+        reviewHeader,
+        (body) => deps.store.upload(reviewFileUri, body, 'text/csv', { signal }),
+        { neutraliseFormulas: true },
+      );
+    }
+    await Promise.all([output?.write(batch), feedback?.write(verified), review?.write(unsure)]);
   };
 
   try {
     const batches = readCsvBatches(input, { required: [TEXT_COLUMN] }, ({ columns }) => {
       textAt = columns.indexOf(TEXT_COLUMN);
-      verifiedAt = columns.indexOf(VERIFIED_COLUMN);
-      // Predictions are opened in spreadsheets: cells that would start a formula are made text.
-      output = new UploadSink(
-        [...columns, 'predicted_category', 'confidence'],
-        (body) => deps.store.upload(outputUri, body, 'text/csv', { signal }),
-        { neutraliseFormulas: true },
-      );
+      verifiedAt = columns.indexOf(HUMAN_LABEL_COLUMN);
+      const header = [...columns];
+      predictedAt = columnOf(header, PREDICTED_COLUMN);
+      confidenceAt = columnOf(header, CONFIDENCE_COLUMN);
+      reviewColumns = columns.flatMap((_, at) => (at === predictedAt || at === confidenceAt ? [] : [at]));
+      reviewHeader = reviewColumns.map((at) => columns[at] as string);
+      if (verifiedAt < 0) reviewHeader.push(HUMAN_LABEL_COLUMN);
+      // Predictions (and the review file) are opened in spreadsheets: cells that would start a formula are
+      // made text.
+      output = new UploadSink(header, (body) => deps.store.upload(outputUri, body, 'text/csv', { signal }), {
+        neutraliseFormulas: true,
+      });
       if (verifiedAt >= 0) {
         // The feedback copy keeps the raw text: it is training data, read only by our own CSV reader, and an
         // apostrophe added here would become part of the text the next model learns from.
-        feedback = new UploadSink([TEXT_COLUMN, VERIFIED_COLUMN], (body) =>
+        feedback = new UploadSink([TEXT_COLUMN, HUMAN_LABEL_COLUMN], (body) =>
           deps.store.upload(feedbackUri, body, 'text/csv', { signal }),
         );
       }
@@ -127,7 +170,7 @@ async function predictFile(
         const verified = verifiedAt >= 0 ? (fields[verifiedAt] as string).trim() : '';
         if (verified && !labelIndex.has(verified)) {
           unknownLabels = true;
-          problems.add(rows, `unknown ${VERIFIED_COLUMN} "${clipText(verified)}"`);
+          problems.add(rows, `unknown ${HUMAN_LABEL_COLUMN} "${clipText(verified)}"`);
         }
         // After the first invalid row there is no point predicting; keep reading to name every bad row.
         if (problems.count === 0) pending.push(fields);
@@ -150,11 +193,12 @@ async function predictFile(
     if (pending.length > 0) await predictBatch(pending);
     // Completing the uploads commits the outputs: only while this run holds the job.
     await context.confirmOwnership();
-    await Promise.all([output.finish(), feedback?.finish()]);
+    await Promise.all([output.finish(), feedback?.finish(), review?.finish()]);
   } catch (error) {
     const reason = error instanceof Error ? error : new Error(String(error));
     output?.abort(reason);
     feedback?.abort(reason);
+    review?.abort(reason);
     throw error;
   }
 
@@ -181,7 +225,7 @@ async function predictFile(
     await deps.tracking.recordMonitoring({ ...figures, modelVersion: lease.version });
   }
   // The job's logger already carries modelVersion (bound by useModelVersion).
-  context.logger.info({ rows, labelledRows, ...metrics }, 'predictions written');
+  context.logger.info({ rows, labelledRows, reviewRows, ...metrics }, 'predictions written');
   return {
     outputUri,
     modelVersionId: lease.modelVersionId,
@@ -190,8 +234,18 @@ async function predictFile(
       rows,
       labelled_rows: labelledRows,
       feedback_uri: labelledRows > 0 ? feedbackUri : null,
+      review_rows: reviewRows,
+      review_uri: reviewRows > 0 ? reviewFileUri : null,
       model_version: lease.version,
       metrics,
     },
   };
+}
+
+/** Where `column` goes in the output header: its place when the input has it already, else a new last one. */
+function columnOf(header: string[], column: string): number {
+  const at = header.indexOf(column);
+  if (at >= 0) return at;
+  header.push(column);
+  return header.length - 1;
 }

@@ -37,6 +37,8 @@ export function retrainCheckHandler(deps: RetrainCheckDependencies): DirectHandl
         sourceUri: deps.sourceUri,
         epochs: deps.epochs,
         bestModelMetric: 'eval_f1_min' as const,
+        // The captured feedback is what triggered it: read in capture order, newest label winning.
+        includeFeedback: true,
       };
       await deps.jobs.create({ id, type: 'RETRAIN_SCHEDULED', input: payload });
       try {

@@ -18,7 +18,7 @@ import type { JobTracking } from '../tracking/job-tracking';
 import { endedTrainingRun, finishedTrainingRun } from '../tracking/training-run-record';
 import { modelMetrics } from './model-metrics';
 import { type AutoPromote, decidePromotion } from './promotion-policy';
-import { readTrainingData } from './read-training-data';
+import { type CapturedFeedback, readTrainingData } from './read-training-data';
 
 export interface TrainDependencies {
   db: Db;
@@ -30,6 +30,8 @@ export interface TrainDependencies {
   seed: number;
   /** Records the job's MLflow run (into the outbox, or nowhere when tracking is off). */
   tracking: JobTracking;
+  /** The feedback predict jobs captured: read too when the payload asks (`includeFeedback`). */
+  feedback: CapturedFeedback;
 }
 
 const VALIDATION_FRACTION = 0.2;
@@ -76,9 +78,10 @@ async function trainOnce(
     pin: context.pinInputs,
     signal,
     progress: (fraction) => report(0.05 * fraction),
+    feedback: payload.includeFeedback ? deps.feedback : undefined,
   });
   context.logger.info(
-    { rows: data.rowsRead, examples: data.examples.length, files: data.files.length },
+    { rows: data.rowsBySource, examples: data.examples.length, files: data.files.length },
     'dataset read',
   );
   await context.progress(0.05);
@@ -156,6 +159,7 @@ async function trainOnce(
     promoted: decision.promote,
     dataset_hash: data.datasetHash,
     rows: data.examples.length,
+    rows_by_source: data.rowsBySource,
     metrics: { ...metrics, promotion: decision.reason },
   };
   return { result, outputUri: row.artifactUri, modelVersionId: row.id };

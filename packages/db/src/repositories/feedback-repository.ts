@@ -10,6 +10,19 @@ export class FeedbackRepository {
     return this.db.feedbackBatch.upsert({ where: { jobId: batch.jobId }, create: batch, update: batch });
   }
 
+  /**
+   * When each captured feedback object was given to the system, oldest first: the submission time of the
+   * predict job that captured it (milliseconds; S3's LastModified has only seconds), then capture order.
+   * Training reads them in this order, so the newest human label of a text wins.
+   */
+  async capturedInOrder(): Promise<{ s3Uri: string; submittedAt: Date }[]> {
+    const batches = await this.db.feedbackBatch.findMany({
+      select: { s3Uri: true, job: { select: { createdAt: true } } },
+      orderBy: [{ job: { createdAt: 'asc' } }, { id: 'asc' }],
+    });
+    return batches.map((batch) => ({ s3Uri: batch.s3Uri, submittedAt: batch.job.createdAt }));
+  }
+
   /** Verified rows that arrived after `since`: the trigger for scheduled retraining. */
   async rowsSince(since: Date): Promise<number> {
     const total = await this.db.feedbackBatch.aggregate({
