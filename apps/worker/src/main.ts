@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { loadModel } from '@shelfwise/classifier';
 import { loadConfigOrExit } from '@shelfwise/config';
-import { feedbackPrefixUri, QUEUE_ROLES, QUEUES } from '@shelfwise/contracts';
+import { feedbackPrefixUri, QUEUE_ROLES, QUEUES, reviewPrefixUri } from '@shelfwise/contracts';
 import {
   FeedbackRepository,
   isConnectionFailure,
@@ -86,6 +86,7 @@ const handlers = handlerTable(
           prefix: feedbackPrefixUri(config.s3.buckets.dataset),
           inOrder: () => feedback.capturedInOrder(),
         },
+        skipPrefixes: [reviewPrefixUri(config.s3.buckets.dataset)],
       }),
     },
     {

@@ -8,5 +8,5 @@ export const REVIEW_PREFIX = 'review/';
 export const feedbackPrefixUri = (bucket: string): string => `s3://${bucket}/${FEEDBACK_PREFIX}`;
 export const feedbackUri = (bucket: string, jobId: string): string =>
   `${feedbackPrefixUri(bucket)}${jobId}.csv`;
-export const reviewUri = (bucket: string, jobId: string): string =>
-  `s3://${bucket}/${REVIEW_PREFIX}${jobId}.csv`;
+export const reviewPrefixUri = (bucket: string): string => `s3://${bucket}/${REVIEW_PREFIX}`;
+export const reviewUri = (bucket: string, jobId: string): string => `${reviewPrefixUri(bucket)}${jobId}.csv`;

@@ -4,6 +4,7 @@ export {
   feedbackPrefixUri,
   feedbackUri,
   REVIEW_PREFIX,
+  reviewPrefixUri,
   reviewUri,
 } from './dataset-layout';
 export { ERROR_CODES, type ErrorCode } from './error-codes';

@@ -13,7 +13,10 @@ describe('GET /v1/jobs/:id/output', () => {
   const job = (type: JobType = 'PREDICT_CSV') =>
     jobs.create({ id: randomUUID(), type, input: { input_file_s3: 's3://dataset/in.csv' } });
 
-  const succeeded = async (outputUri: string, result: Record<string, string | number | null> = { rows: 1 }) => {
+  const succeeded = async (
+    outputUri: string,
+    result: Record<string, string | number | null> = { rows: 1 },
+  ) => {
     const row = await job();
     const run = await startRun(jobs, row.id);
     await jobs.markSucceeded(run, { outputUri, result });

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { feedbackPrefixUri, feedbackUri } from '@shelfwise/contracts';
+import { feedbackPrefixUri, feedbackUri, reviewPrefixUri, reviewUri } from '@shelfwise/contracts';
 import { FeedbackRepository, type InputVersion, JobRepository } from '@shelfwise/db';
 import { ObjectChangedError } from '@shelfwise/storage';
 import {
@@ -133,6 +133,22 @@ describe('readTrainingData with the captured feedback', () => {
       feedbackUri(bucket, earlier),
       feedbackUri(bucket, later),
     ]);
+  });
+
+  it('never reads a review file as training data, even when it lies under the source prefix', async () => {
+    const bucket = s3.buckets.dataset;
+    await s3.store.upload(
+      `s3://${bucket}/train/base.csv`,
+      'product_description,Category\ngreen tea,Beverages\n',
+    );
+    // Filled in place: a person's label, but one that never went through predict's label check.
+    await s3.store.upload(reviewUri(bucket, randomUUID()), `${header}oolong tea,Beveragez\n`);
+    const data = await readTrainingData(s3.store, `s3://${bucket}/`, {
+      pin: noPin,
+      skip: [reviewPrefixUri(bucket)],
+    });
+    expect(data.examples.map((e) => e.text)).not.toContain('oolong tea');
+    expect(data.files.filter((uri) => uri.startsWith(reviewPrefixUri(bucket)))).toEqual([]);
   });
 
   it('fails NO_FEEDBACK naming both places when nothing human-verified is there', async () => {

@@ -51,6 +51,11 @@ export interface ReadTrainingOptions {
   progress?(fraction: number): Promise<void>;
   /** Also read every captured feedback object; no human-verified row at all then fails NO_FEEDBACK. */
   feedback?: CapturedFeedback | undefined;
+  /**
+   * Prefixes never read as training data, even under the source prefix: the review files hold rows no
+   * person has checked yet, and one filled in place would skip predict's label check.
+   */
+  skip?: readonly string[];
 }
 
 interface SourceFile {
@@ -178,7 +183,10 @@ async function sourceFiles(
     };
   }
   const prefix = sourceUri.endsWith('/') ? sourceUri : `${sourceUri}/`;
-  const listed = await csvFiles(store, prefix);
+  const skipped = options.skip ?? [];
+  const listed = (await csvFiles(store, prefix)).filter(
+    (object) => !skipped.some((skip) => object.uri.startsWith(skip)),
+  );
   const captured = options.feedback ? await capturedFiles(store, options.feedback) : [];
   const capturedUris = new Set(captured.map((file) => file.object.uri));
   // A captured object also under the source prefix (a retrain over the whole bucket) is read once, as feedback.

@@ -32,6 +32,8 @@ export interface TrainDependencies {
   tracking: JobTracking;
   /** The feedback predict jobs captured: read too when the payload asks (`includeFeedback`). */
   feedback: CapturedFeedback;
+  /** Prefixes a training read never takes rows from (the review files). */
+  skipPrefixes: readonly string[];
 }
 
 const VALIDATION_FRACTION = 0.2;
@@ -79,6 +81,7 @@ async function trainOnce(
     signal,
     progress: (fraction) => report(0.05 * fraction),
     feedback: payload.includeFeedback ? deps.feedback : undefined,
+    skip: deps.skipPrefixes,
   });
   context.logger.info(
     { rows: data.rowsBySource, examples: data.examples.length, files: data.files.length },
