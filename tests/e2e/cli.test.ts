@@ -193,6 +193,10 @@ describe('the shelfwise CLI against the running system', { timeout: CLI_TEST_TIM
     expect(await readFile(saved, 'utf8')).toBe(stored);
     const piped = await shelfwise(['download', predicted.body.job_id]);
     expect(piped).toMatchObject({ code: 0, stdout: stored });
+    // Its other files by name: no verified labels went in, so there is no feedback file, and the API says so.
+    const noFeedbackFile = await shelfwise(['download', predicted.body.job_id, '--file', 'feedback']);
+    expect(noFeedbackFile.code).toBe(3);
+    expect(noFeedbackFile.stderr).toMatch(/feedback/);
     // A job without predictions: the API's 409, and no file, not even a partial one.
     const refused = await shelfwise(['download', submitted.body.job_id, '-o', join(DIR, 'none.csv')]);
     expect(refused.code).toBe(3);
@@ -206,7 +210,10 @@ describe('the shelfwise CLI against the running system', { timeout: CLI_TEST_TIM
       '1',
     ]);
     expect(feedback.code, feedback.stderr).toBe(0);
-    expect((await shelfwise(['wait', feedback.body.job_id, '--timeout', '120'])).code).toBe(0);
+    // No file under the prefix has a verified label and no predict job captured any: nothing to learn from.
+    const noFeedback = await shelfwise(['wait', feedback.body.job_id, '--timeout', '120']);
+    expect(noFeedback.code).toBe(1);
+    expect(noFeedback.stdout).toContain('error: NO_FEEDBACK');
   });
 
   it('exits 1 when the job fails, naming the problem', async () => {
@@ -229,7 +236,8 @@ describe('the shelfwise CLI against the running system', { timeout: CLI_TEST_TIM
   });
 
   it('exits 4 when --timeout passes while the job goes on, and 1 once it is cancelled', async () => {
-    const rows = labelledProducts(1_500, 2).map((r) => [r.text, r.label]);
+    // Big enough that reading and training take seconds, however fast the trainer converges.
+    const rows = labelledProducts(30_000, 2).map((r) => [r.text, r.label]);
     const uri = (await json(['upload', await file('long.csv', ['product_description', 'Category'], rows)]))
       .body.uri;
     // Far more epochs than needed: the job is still going when the 1 s wait gives up.

@@ -38,7 +38,13 @@ describe('parseCommand', () => {
       file: './ab.csv',
       uploadName: 'x.csv',
     });
-    expect(parse('download 1234')).toMatchObject({ name: 'download', jobId: '1234', output: undefined });
+    expect(parse('download 1234')).toMatchObject({
+      name: 'download',
+      jobId: '1234',
+      file: 'predictions',
+      output: undefined,
+    });
+    expect(parse('download 1234 --file review')).toMatchObject({ file: 'review' });
     expect(parse('download 1234 -o out.csv --json')).toMatchObject({ output: 'out.csv', json: true });
     expect(parse('')).toMatchObject({ name: 'help' });
   });
@@ -102,6 +108,7 @@ describe('parseCommand', () => {
     'models --verbose',
     'download',
     'download 1234 --json',
+    'download 1234 --file model',
     'status 1234 --output x.csv',
   ])('refuses "%s" as a usage error', (line) => {
     expect(() => parse(line)).toThrow(UsageError);

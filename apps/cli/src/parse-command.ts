@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { envSchema } from '@shelfwise/config';
-import { type BestModelMetric, bestModelMetricSchema } from '@shelfwise/contracts';
+import { type BestModelMetric, bestModelMetricSchema, JOB_FILES, type JobFile } from '@shelfwise/contracts';
 import { uploadKeyPath } from './upload-key-path';
 import { UsageError } from './usage-error';
 
@@ -27,7 +27,7 @@ export type Command = Common &
       }
     | { name: 'status'; jobId: string }
     /** `output` undefined: the file goes to stdout. */
-    | { name: 'download'; jobId: string; output: string | undefined }
+    | { name: 'download'; jobId: string; file: JobFile; output: string | undefined }
     | { name: 'wait'; jobId: string; timeoutSeconds: number }
     | { name: 'models' }
     | { name: 'promote'; version: number }
@@ -46,6 +46,7 @@ const OPTIONS = {
   wait: { type: 'boolean', default: false },
   timeout: { type: 'string' },
   output: { type: 'string', short: 'o' },
+  file: { type: 'string' },
 } as const;
 
 /** Which options each command takes; any other is a usage error, not silently ignored. */
@@ -55,12 +56,19 @@ const ALLOWED: Record<string, string[]> = {
   train: ['epochs', 'metric', 'wait', 'timeout'],
   'train-feedback': ['epochs', 'metric', 'wait', 'timeout'],
   status: [],
-  download: ['output'],
+  download: ['output', 'file'],
   wait: ['timeout'],
   models: [],
   promote: [],
 };
 const GLOBAL = ['api', 'api-key', 'json', 'help'];
+
+function jobFile(value: string | undefined): JobFile {
+  if (value === undefined) return 'predictions';
+  const file = JOB_FILES.find((name) => name === value);
+  if (!file) throw new UsageError(`--file must be one of ${JOB_FILES.join(', ')}, not "${value}"`);
+  return file;
+}
 
 function positiveInt(value: string, option: string, max: number): number {
   const number = Number(value);
@@ -153,7 +161,7 @@ export function parseCommand(argv: string[], env: NodeJS.ProcessEnv): Command {
       // Without --output the file itself is the answer on stdout: there is no room for JSON beside it.
       if (common.json && values.output === undefined)
         throw new UsageError('download --json needs --output FILE (without it, stdout is the CSV)');
-      return { ...common, name, jobId: arg, output: values.output };
+      return { ...common, name, jobId: arg, file: jobFile(values.file), output: values.output };
     case 'wait':
       return { ...common, name, jobId: arg, timeoutSeconds };
     case 'models':

@@ -80,7 +80,10 @@ async function execute(command: Command, client: ShelfwiseClient, io: Io): Promi
       return EXIT.ok;
     }
     case 'download': {
-      const bytes = await downloadTo(await client.output(command.jobId), command.output ?? io.stdout);
+      const bytes = await downloadTo(
+        await client.output(command.jobId, command.file),
+        command.output ?? io.stdout,
+      );
       if (command.output) print({ job_id: command.jobId, path: command.output, bytes }, command.output);
       return EXIT.ok;
     }

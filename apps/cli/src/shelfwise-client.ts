@@ -5,6 +5,7 @@ import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import {
   type BestModelMetric,
   errorBody,
+  type JobFile,
   jobAccepted,
   jobView,
   modelList,
@@ -69,8 +70,9 @@ export class ShelfwiseClient {
    * The predictions CSV of a SUCCEEDED predict job, as a stream. Only the wait for the answer is bounded:
    * the body of a large file may take longer than any request timeout.
    */
-  async output(jobId: string): Promise<Readable> {
-    const path = `/v1/jobs/${encodeURIComponent(jobId)}/output`;
+  /** One file of a job (`GET /v1/jobs/:id/output/:file`) as a stream. */
+  async output(jobId: string, file: JobFile): Promise<Readable> {
+    const path = `/v1/jobs/${encodeURIComponent(jobId)}/output/${file}`;
     const answered = new AbortController();
     const timer = setTimeout(() => answered.abort(new Error('no answer in time')), REQUEST_TIMEOUT_MS);
     try {

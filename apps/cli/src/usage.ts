@@ -13,7 +13,9 @@ Commands:
                                          train from every CSV under a prefix (training + feedback)
   status <job-id>                        a job's status, progress, result or error
   wait <job-id> [--timeout S]            wait until the job ends (exit 0 SUCCEEDED, 1 FAILED/CANCELLED)
-  download <job-id> [-o FILE]            a predict job's predictions CSV, into FILE or to stdout
+  download <job-id> [-o FILE] [--file predictions|feedback|review]
+                                         a predict job's predictions (or its feedback or review) CSV,
+                                         into FILE or to stdout
   models                                 model versions with their metrics
   promote <version>                      make a READY version the serving one
 
