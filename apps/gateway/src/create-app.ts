@@ -31,6 +31,7 @@ import { outputRoutes } from './routes/output-routes';
 import { predictRoutes } from './routes/predict-routes';
 import { submitRoutes } from './routes/submit-routes';
 import { uploadRoutes } from './routes/upload-routes';
+import { InputAccess } from './tenancy/input-access';
 import { CsvUploader } from './uploads/csv-uploader';
 
 export interface GatewayDependencies {
@@ -62,7 +63,8 @@ export interface GatewayDependencies {
 export function createApp(deps: GatewayDependencies): Express {
   const { logger, producer } = deps;
   const jobs = new JobRepository(deps.db);
-  const submitter = new JobSubmitter(jobs, deps.store, producer, logger, {
+  const access = new InputAccess(jobs, deps.datasetBucket);
+  const submitter = new JobSubmitter(jobs, deps.store, producer, access, logger, {
     enqueueTimeoutMs: deps.enqueueTimeoutMs ?? 5_000,
     allowedPrefixes: deps.s3AllowedPrefixes,
   });

@@ -25,12 +25,20 @@ describe('neutraliseFormula', () => {
     expect(neutraliseFormula(value)).toBe(safe);
   });
 
-  it.each(['organic green tea', 'tea = good', 'a-b', '', '-3.5', '+44', '1e-3', "'already quoted", ' tea', 'tea ＝ good'])(
-    'leaves %j as it is',
-    (value) => {
-      expect(neutraliseFormula(value)).toBe(value);
-    },
-  );
+  it.each([
+    'organic green tea',
+    'tea = good',
+    'a-b',
+    '',
+    '-3.5',
+    '+44',
+    '1e-3',
+    "'already quoted",
+    ' tea',
+    'tea ＝ good',
+  ])('leaves %j as it is', (value) => {
+    expect(neutraliseFormula(value)).toBe(value);
+  });
 });
 
 describe('formatCsv with neutraliseFormulas', () => {

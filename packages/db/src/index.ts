@@ -8,6 +8,7 @@ export { MigrationError } from './migration-error';
 export { ApiKeyRepository, type NewApiKey } from './repositories/api-key-repository';
 export { FeedbackRepository } from './repositories/feedback-repository';
 export {
+  type IdempotencyKey,
   type InputVersion,
   type JobListQuery,
   type JobPage,

@@ -16,8 +16,12 @@ describe('access control: API keys, roles, job ownership, rate limit, headers, S
     return made;
   };
   const as = (key: string) => bearer(key);
-  const submit = (key: string) =>
-    call(`${gateway.url}/v1/predict/csv`, 'POST', { input_file_s3: input }, as(key));
+  /** A predict job of `client`'s, on a file in its own namespace (the only place it may read from). */
+  const submit = async (client: { id: string; key: string }) => {
+    const own = `s3://${services.s3.buckets.dataset}/clients/${client.id}/products.csv`;
+    await services.s3.store.upload(own, 'product_description\nmilk\n');
+    return call(`${gateway.url}/v1/predict/csv`, 'POST', { input_file_s3: own }, as(client.key));
+  };
 
   beforeAll(async () => {
     services = await createTestServices('access');
@@ -78,17 +82,18 @@ describe('access control: API keys, roles, job ownership, rate limit, headers, S
 
   it('shows a client only its own jobs; an admin sees and cancels any', async () => {
     const [alice, bob] = [await storedKey('CLIENT'), await storedKey('CLIENT')];
-    const submitted = await submit(alice.key);
+    const submitted = await submit(alice);
     expect(submitted.status).toBe(202);
     const id = submitted.body.job_id as string;
     expect((await services.database.db.job.findUniqueOrThrow({ where: { id } })).apiKeyId).toBe(alice.id);
 
     expect((await call(`${gateway.url}/v1/jobs/${id}`, 'GET', undefined, as(alice.key))).status).toBe(200);
+    // Another client's job is answered as a missing one: its id is not confirmed to exist.
     const foreign = await call(`${gateway.url}/v1/jobs/${id}`, 'GET', undefined, as(bob.key));
-    expect(foreign.status).toBe(403);
-    expect(foreign.body.error.code).toBe('FORBIDDEN');
+    expect(foreign.status).toBe(404);
+    expect(foreign.body.error.code).toBe('NOT_FOUND');
     expect((await call(`${gateway.url}/v1/jobs/${id}/cancel`, 'POST', undefined, as(bob.key))).status).toBe(
-      403,
+      404,
     );
 
     const listed = async (key: string) =>

@@ -3,7 +3,7 @@ import type { RequestHandler } from 'express';
 import type { Redis } from 'ioredis';
 import { RateLimitedError } from '../errors/rate-limited-error';
 import { withDeadline } from '../with-deadline';
-import { callerOf } from './caller';
+import { callerOf, scopeOf } from './caller';
 
 export interface RateLimitOptions {
   redis: Redis;
@@ -20,7 +20,7 @@ export function rateLimit({ redis, prefix, perMinute }: RateLimitOptions, logger
   return async (_req, res, next) => {
     const caller = callerOf(res);
     const window = Math.floor(Date.now() / 60_000);
-    const key = `${prefix}:ratelimit:${caller.keyId ?? 'admin-env'}:${window}`;
+    const key = `${prefix}:ratelimit:${scopeOf(caller)}:${window}`;
     let count: number;
     try {
       const counting = redis.multi().incr(key).expire(key, 120).exec();

@@ -3,9 +3,11 @@ import { type Readable, Transform } from 'node:stream';
 import type { UploadAnswer } from '@shelfwise/contracts';
 import type { Logger } from '@shelfwise/logger';
 import type { ObjectStore } from '@shelfwise/storage';
+import type { Caller } from '../auth/caller';
 import { PayloadTooLargeError } from '../errors/payload-too-large-error';
 import { RequestError } from '../errors/request-error';
 import { UnavailableError } from '../errors/unavailable-error';
+import { clientNamespace } from '../tenancy/client-namespace';
 
 export interface CsvUploaderOptions {
   /** The bucket uploads land in (the dataset bucket: jobs read their input from there). */
@@ -16,7 +18,18 @@ export interface CsvUploaderOptions {
 const megabytes = (bytes: number) => `${Math.round(bytes / 1024 / 1024)} MB`;
 
 /**
- * Streams a CSV body into `s3://<bucket>/uploads/<uuid>-<name>`: memory stays at a few multipart parts
+ * Where an upload goes. A file name: `uploads/<uuid>-<name>`, unique, never replacing another upload. A key
+ * path with folders (`train/Training_Data.csv`): that very path, as the original bucket layout has it. A
+ * client key's uploads go under its own namespace, `clients/<key id>/`: the only place it may read inputs
+ * from, which no other client may name.
+ */
+function keyFor(name: string, caller: Caller): string {
+  const base = caller.role === 'admin' || caller.keyId === null ? '' : clientNamespace(caller.keyId);
+  return name.includes('/') ? `${base}${name}` : `${base}uploads/${randomUUID()}-${name}`;
+}
+
+/**
+ * Streams a CSV body into the bucket (at `keyFor`): memory stays at a few multipart parts
  * whatever the size, and a body over the limit is cut off as soon as it passes it (a lying or missing
  * Content-Length included). S3 shows the object only once the upload completed, so nothing half-written stays.
  */
@@ -27,13 +40,18 @@ export class CsvUploader {
     private readonly options: CsvUploaderOptions,
   ) {}
 
-  async upload(name: string, body: Readable, declaredBytes: number | undefined): Promise<UploadAnswer> {
+  async upload(
+    name: string,
+    caller: Caller,
+    body: Readable,
+    declaredBytes: number | undefined,
+  ): Promise<UploadAnswer> {
     const limit = `the file is larger than ${megabytes(this.options.maxBytes)}`;
     if (declaredBytes !== undefined && declaredBytes > this.options.maxBytes) {
       throw new PayloadTooLargeError(limit);
     }
     if (declaredBytes === 0) throw new RequestError('the body is empty: send the CSV file');
-    const uri = `s3://${this.options.bucket}/uploads/${randomUUID()}-${name}`;
+    const uri = `s3://${this.options.bucket}/${keyFor(name, caller)}`;
     let size = 0;
     let tooLarge = false;
     const counter = new Transform({

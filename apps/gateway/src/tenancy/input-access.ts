@@ -1,0 +1,35 @@
+import type { JobRepository } from '@shelfwise/db';
+import type { Caller } from '../auth/caller';
+import { clientNamespace } from './client-namespace';
+
+/** An S3 input as a request names it, split into its bucket and key. */
+export interface InputLocation {
+  bucket: string;
+  key: string;
+  kind: 'object' | 'prefix';
+}
+
+/**
+ * Which S3 inputs a caller may submit. An admin key: any (within S3_ALLOWED_PREFIXES). A client key: what it
+ * uploaded (its namespace in the dataset bucket) and the outputs of its own jobs, nothing else: not another
+ * client's files, and never the system's prefixes (other jobs' predictions, feedback, review files, models).
+ */
+export class InputAccess {
+  constructor(
+    private readonly jobs: JobRepository,
+    private readonly datasetBucket: string,
+  ) {}
+
+  /** Why `caller` may not read `input`; undefined when it may. */
+  async refusal(caller: Caller, input: InputLocation): Promise<string | undefined> {
+    if (caller.role === 'admin') return undefined;
+    const own = clientNamespace(caller.keyId ?? '');
+    const refused = `a client key may read only its own uploads (s3://${this.datasetBucket}/${own}…) and the outputs of its own jobs`;
+    // `clients/<me>/../<other>/` never gets here: store.locate refuses dot segments in a key (400).
+    if (caller.keyId === null) return refused;
+    if (input.bucket === this.datasetBucket && input.key.startsWith(own)) return undefined;
+    const uri = `s3://${input.bucket}/${input.key}`;
+    if (input.kind === 'object' && (await this.jobs.isOutputOf(caller.keyId, uri))) return undefined;
+    return refused;
+  }
+}
