@@ -109,7 +109,7 @@ describe('tenancy: two client keys on every route', () => {
       const bFile = await uploadAs(b, 'train/Training_Data.csv', 'product_description,Category\nx,Y\n');
       expect(bFile).toBe(`s3://${dataset}/clients/${b.id}/train/Training_Data.csv`);
       expect((await services.s3.store.downloadBytes(trainFile)).toString().trim()).toMatch(/tea,Beverages$/);
-      const climbing = await call(`${gateway.url}/v1/uploads?name=../${a.id}/x.csv`, 'POST', 'a\n', {
+      const outside = await call(`${gateway.url}/v1/uploads?name=../${a.id}/x.csv`, 'POST', 'a\n', {
         ...bearer(b.key),
         'content-type': 'text/csv',
       });
