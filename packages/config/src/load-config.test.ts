@@ -83,6 +83,16 @@ describe('loadConfig', () => {
       expect(problems.join('\n')).toContain(name);
   });
 
+  it('limits unknown API keys per client address by default, trusting no proxy unless told', () => {
+    expect(loadConfig({}).gateway).toMatchObject({ unknownKeysPerMinute: 60, trustProxyHops: 0 });
+    expect(loadConfig({ UNKNOWN_KEYS_PER_MINUTE: '5', TRUST_PROXY: '1' }).gateway).toMatchObject({
+      unknownKeysPerMinute: 5,
+      trustProxyHops: 1,
+    });
+    const error = thrownBy(() => loadConfig({ UNKNOWN_KEYS_PER_MINUTE: '0', TRUST_PROXY: 'yes' }));
+    expect((error as ConfigError).problems.join('\n')).toMatch(/UNKNOWN_KEYS_PER_MINUTE[^]*TRUST_PROXY/);
+  });
+
   it('never echoes the bad value, which may be a secret', () => {
     const message = String(thrownBy(() => loadConfig({ MLFLOW_TRACKING_URI: 'secret-token-value' })));
     expect(message).toContain('MLFLOW_TRACKING_URI');
