@@ -90,7 +90,8 @@ describe('loadConfig', () => {
       trustProxyHops: 1,
     });
     const error = thrownBy(() => loadConfig({ UNKNOWN_KEYS_PER_MINUTE: '0', TRUST_PROXY: 'yes' }));
-    expect((error as ConfigError).problems.join('\n')).toMatch(/UNKNOWN_KEYS_PER_MINUTE[^]*TRUST_PROXY/);
+    const problems = (error as ConfigError).problems.join('\n');
+    for (const name of ['UNKNOWN_KEYS_PER_MINUTE', 'TRUST_PROXY']) expect(problems).toContain(name);
   });
 
   it('never echoes the bad value, which may be a secret', () => {
