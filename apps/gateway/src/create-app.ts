@@ -106,7 +106,7 @@ export function createApp(deps: GatewayDependencies): Express {
   app.use('/v1', jsonBody('1mb'));
   app.use(submitRoutes(submitter));
   app.use(jobRoutes(jobs, new JobCanceller(jobs, producer, logger)));
-  app.use(modelRoutes(new ModelRegistry(deps.db)));
+  app.use(modelRoutes(new ModelRegistry(deps.db), jobs));
   app.use(predictRoutes(new OnlinePredictor(producer, deps.onlineEvents, deps.predictTimeoutMs, logger)));
   const uploader = new CsvUploader(deps.store, logger, {
     bucket: deps.datasetBucket,

@@ -75,8 +75,16 @@ describe('tenancy: two client keys on every route', () => {
     outputA = `s3://${services.s3.buckets.inference}/${jobA}/predictions.csv`;
     await services.s3.store.upload(outputA, 'product_description,predicted,verified\nmilk,Dairy,Dairy\n');
     await jobs.markSucceeded(await startRun(jobs, jobA), { outputUri: outputA, result: { rows: 1 } });
+    // The model version A's training job made, on A's file.
+    const training = await jobs.create({
+      id: randomUUID(),
+      type: 'TRAIN_CSV',
+      input: { train_file_s3: trainFile },
+      apiKeyId: a.id,
+    });
     const model = await new ModelVersionRepository(db).create({
       artifactUri: (v) => `s3://models/${v}/`,
+      trainingJobId: training.id,
       datasetUri: trainFile,
       datasetHash: 'a'.repeat(64),
       labels: ['Dairy'],
@@ -182,12 +190,20 @@ describe('tenancy: two client keys on every route', () => {
       expect(await points(b)).toEqual([]);
       expect(await points({ key: (await stored('ADMIN')).key })).toEqual([jobA]);
     },
-    // The model registry is shared: every client predicts with the same serving model.
+    // The model registry is shared (every client predicts with the same serving model), but what a version
+    // was trained on is its trainer's: B sees neither A's file nor A's training job.
     'GET /v1/models': async () => {
-      for (const who of [a, b]) expect((await as(who, 'GET', '/v1/models')).body.items).toHaveLength(1);
+      const [ofA] = (await as(a, 'GET', '/v1/models')).body.items;
+      expect(ofA).toMatchObject({ version: 1, dataset_uri: trainFile, training_job_id: expect.any(String) });
+      const [ofB] = (await as(b, 'GET', '/v1/models')).body.items;
+      expect(ofB).toMatchObject({ version: 1, dataset_uri: null, training_job_id: null });
     },
     'GET /v1/models/:version': async () => {
-      for (const who of [a, b]) expect((await as(who, 'GET', '/v1/models/1')).status).toBe(200);
+      expect((await as(a, 'GET', '/v1/models/1')).body.dataset_uri).toBe(trainFile);
+      expect((await as(b, 'GET', '/v1/models/1')).body).toMatchObject({
+        dataset_uri: null,
+        training_job_id: null,
+      });
     },
     'POST /v1/models/:version/promote': async () => {
       for (const who of [a, b]) expect((await as(who, 'POST', '/v1/models/1/promote')).status).toBe(403);

@@ -88,6 +88,13 @@ export class JobRepository {
     return this.db.job.findFirst({ where: { idempotencyScope: scope, idempotencyKey: key } });
   }
 
+  /** Those of `ids` that are jobs this API key submitted. */
+  async ownedAmong(apiKeyId: string, ids: string[]): Promise<Set<string>> {
+    if (ids.length === 0) return new Set();
+    const owned = await this.db.job.findMany({ where: { apiKeyId, id: { in: ids } }, select: { id: true } });
+    return new Set(owned.map((job) => job.id));
+  }
+
   /** True when `uri` is the output of a job this API key submitted: a client may read it back as input. */
   async isOutputOf(apiKeyId: string, uri: string): Promise<boolean> {
     return (await this.db.job.count({ where: { apiKeyId, outputUri: uri } })) > 0;
