@@ -24,8 +24,9 @@ export interface SourceRules {
 /**
  * Refuses a job whose input cannot be read before anything is recorded: a bucket outside the allowed ones
  * is 400, an input the caller may not read is 403 (decided before S3 is asked, so another client's objects
- * are not confirmed to exist), a missing object or an empty prefix is 404, an S3 that does not answer is 503. Returns a single
- * object's ETag: the job is pinned to that version (a prefix is pinned by the worker's first listing).
+ * are not confirmed to exist), a missing object or an empty prefix is 404, an S3 that does not answer is
+ * 503. Returns a single object's ETag: the job is pinned to that version (a prefix is pinned by the
+ * worker's first listing).
  */
 export async function checkSource(
   store: ObjectStore,

@@ -23,13 +23,14 @@ export class InputAccess {
   /** Why `caller` may not read `input`; undefined when it may. */
   async refusal(caller: Caller, input: InputLocation): Promise<string | undefined> {
     if (caller.role === 'admin') return undefined;
-    const own = clientNamespace(caller.keyId ?? '');
-    const refused = `a client key may read only its own uploads (s3://${this.datasetBucket}/${own}…) and the outputs of its own jobs`;
+    // Client keys always come from MySQL, with an id; one without would own nothing.
+    const own = clientNamespace(caller.keyId ?? '(none)');
     // `clients/<me>/../<other>/` never gets here: store.locate refuses dot segments in a key (400).
-    if (caller.keyId === null) return refused;
-    if (input.bucket === this.datasetBucket && input.key.startsWith(own)) return undefined;
-    const uri = `s3://${input.bucket}/${input.key}`;
-    if (input.kind === 'object' && (await this.jobs.isOutputOf(caller.keyId, uri))) return undefined;
-    return refused;
+    if (caller.keyId !== null) {
+      if (input.bucket === this.datasetBucket && input.key.startsWith(own)) return undefined;
+      const uri = `s3://${input.bucket}/${input.key}`;
+      if (input.kind === 'object' && (await this.jobs.isOutputOf(caller.keyId, uri))) return undefined;
+    }
+    return `a client key may read only its own uploads (s3://${this.datasetBucket}/${own}…) and the outputs of its own jobs`;
   }
 }

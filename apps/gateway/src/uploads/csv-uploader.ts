@@ -15,6 +15,7 @@ export interface CsvUploaderOptions {
   maxBytes: number;
 }
 
+const EMPTY = 'the body is empty: send the CSV file';
 const megabytes = (bytes: number) => `${Math.round(bytes / 1024 / 1024)} MB`;
 
 /**
@@ -50,11 +51,13 @@ export class CsvUploader {
     if (declaredBytes !== undefined && declaredBytes > this.options.maxBytes) {
       throw new PayloadTooLargeError(limit);
     }
-    if (declaredBytes === 0) throw new RequestError('the body is empty: send the CSV file');
+    if (declaredBytes === 0) throw new RequestError(EMPTY);
     const uri = `s3://${this.options.bucket}/${keyFor(name, caller)}`;
     let size = 0;
     let tooLarge = false;
     const counter = new Transform({
+      // An empty body fails the upload itself, so a key path's earlier object is never replaced by nothing.
+      flush: (done) => done(size === 0 ? new RequestError(EMPTY) : null),
       transform: (chunk: Buffer, _encoding, done) => {
         size += chunk.length;
         if (size > this.options.maxBytes) {
@@ -74,15 +77,12 @@ export class CsvUploader {
       await this.store.upload(uri, counter, 'text/csv');
     } catch (error) {
       if (tooLarge) throw new PayloadTooLargeError(limit);
+      if (size === 0 && body.readableEnded) throw new RequestError(EMPTY);
       if (body.destroyed && !body.readableEnded) throw new RequestError('the upload was interrupted');
       this.logger.warn({ err: error, uri }, 'upload to object storage failed');
       throw new UnavailableError('UNAVAILABLE', 'object storage did not take the file; retry later', {
         retryAfterSeconds: 5,
       });
-    }
-    if (size === 0) {
-      await this.store.delete(uri);
-      throw new RequestError('the body is empty: send the CSV file');
     }
     this.logger.info({ uri, size }, 'file uploaded');
     return { uri, size };
