@@ -8,7 +8,7 @@ import { RateLimitedError } from '../errors/rate-limited-error';
 import { UnauthenticatedError } from '../errors/unauthenticated-error';
 import type { Caller } from './caller';
 import { ExpiringSet } from './expiring-set';
-import { countInMinute } from './fixed-window';
+import { countInMinute, type WindowCount } from './fixed-window';
 import { presentedKey } from './presented-key';
 
 // A key MySQL did not know is answered 401 from memory for this long: a client retrying a revoked or mistyped
@@ -63,7 +63,7 @@ export function authenticate({
 
   const checkAddress = async (req: Request, limit: UnknownKeyLimit) => {
     const address = req.ip ?? 'unknown';
-    let counted: Awaited<ReturnType<typeof countInMinute>>;
+    let counted: WindowCount;
     try {
       counted = await countInMinute(limit.redis, `${limit.prefix}:unknown-keys:${address}`);
     } catch (error) {

@@ -8,7 +8,7 @@ export interface Caller {
 }
 
 /** Whose idempotency keys and rate-limit window a caller uses: the environment's admin keys share one. */
-export const ENV_ADMIN_SCOPE = 'env-admin';
+const ENV_ADMIN_SCOPE = 'env-admin';
 
 /** The caller `authenticate` recorded; routes behind it always have one. */
 export function callerOf(res: Response): Caller {
