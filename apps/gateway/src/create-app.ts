@@ -1,4 +1,10 @@
-import { ApiKeyRepository, type Db, JobRepository, MonitoringRepository } from '@shelfwise/db';
+import {
+  ApiKeyRepository,
+  type Db,
+  InputGrantRepository,
+  JobRepository,
+  MonitoringRepository,
+} from '@shelfwise/db';
 import { healthRoutes, type Readiness } from '@shelfwise/lifecycle';
 import type { Logger } from '@shelfwise/logger';
 import { metricsRoute } from '@shelfwise/metrics';
@@ -67,7 +73,7 @@ export interface GatewayDependencies {
 export function createApp(deps: GatewayDependencies): Express {
   const { logger, producer } = deps;
   const jobs = new JobRepository(deps.db);
-  const access = new InputAccess(jobs, deps.datasetBucket);
+  const access = new InputAccess(jobs, new InputGrantRepository(deps.db), deps.datasetBucket);
   const submitter = new JobSubmitter(jobs, deps.store, producer, access, logger, {
     enqueueTimeoutMs: deps.enqueueTimeoutMs ?? 5_000,
     allowedPrefixes: deps.s3AllowedPrefixes,

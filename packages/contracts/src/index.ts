@@ -1,4 +1,5 @@
 export { type BestModelMetric, bestModelMetricSchema } from './best-model-metric';
+export { clientNamespace, grantRefusal, SYSTEM_DATASET_PREFIXES } from './client-inputs';
 export { ERROR_CODES, type ErrorCode } from './error-codes';
 export * from './http';
 export * from './http-params';

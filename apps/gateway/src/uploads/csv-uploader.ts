@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { type Readable, Transform } from 'node:stream';
 import type { UploadAnswer } from '@shelfwise/contracts';
+import { clientNamespace } from '@shelfwise/contracts';
 import type { Logger } from '@shelfwise/logger';
 import type { ObjectStore } from '@shelfwise/storage';
 import type { Caller } from '../auth/caller';
 import { PayloadTooLargeError } from '../errors/payload-too-large-error';
 import { RequestError } from '../errors/request-error';
 import { UnavailableError } from '../errors/unavailable-error';
-import { clientNamespace } from '../tenancy/client-namespace';
 
 export interface CsvUploaderOptions {
   /** The bucket uploads land in (the dataset bucket: jobs read their input from there). */
