@@ -1,31 +1,13 @@
-import { execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { ApiKeyRepository, generateApiKey, InputGrantRepository } from '@shelfwise/db';
 import { createTestDatabase, type TestDatabase } from '@shelfwise/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+import { apikeyScript } from '../support/apikey-script';
 
 // `pnpm apikey grant|ungrant|grants` as an operator runs it (scripts/apikey.ts), against a database of its own.
 describe('pnpm apikey grant', () => {
   let database: TestDatabase;
 
-  const apikey = (args: string[]): Promise<{ code: number; stdout: string; stderr: string }> =>
-    new Promise((resolve) => {
-      execFile(
-        process.execPath,
-        ['--import', 'tsx', 'scripts/apikey.ts', ...args],
-        {
-          cwd: ROOT,
-          env: { PATH: process.env.PATH, DATABASE_URL: database.url, S3_BUCKET_DATASET: 'data-set' },
-          timeout: 60_000,
-        },
-        (error, stdout, stderr) => {
-          const code = error && typeof error.code === 'number' ? error.code : error ? -1 : 0;
-          resolve({ code, stdout, stderr });
-        },
-      );
-    });
+  const apikey = (args: string[]) => apikeyScript(args, database.url, { S3_BUCKET_DATASET: 'data-set' });
 
   beforeAll(async () => {
     database = await createTestDatabase('apikey_grants');

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { labelledProducts, toCsv } from '@shelfwise/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { apikeyScript } from '../support/apikey-script';
 import { bearer, freePort, TEST_ADMIN_KEY } from '../support/app-process';
 import { type RunningSystem, startSystem } from '../support/start-system';
 
@@ -60,19 +61,8 @@ describe('the shelfwise CLI against the running system', { timeout: CLI_TEST_TIM
     return path;
   };
 
-  /** `pnpm apikey …` as an operator runs it (scripts/apikey.ts), against this system's database. */
-  const apikey = (args: string[]): Promise<Run> =>
-    new Promise((resolve) => {
-      execFile(
-        process.execPath,
-        ['--import', 'tsx', 'scripts/apikey.ts', ...args],
-        { cwd: ROOT, env: { PATH: process.env.PATH, DATABASE_URL: system.database.url }, timeout: 60_000 },
-        (error, stdout, stderr) => {
-          const code = error && typeof error.code === 'number' ? error.code : error ? -1 : 0;
-          resolve({ code, stdout, stderr });
-        },
-      );
-    });
+  /** `pnpm apikey …` as an operator runs it, against this system's database. */
+  const apikey = (args: string[]) => apikeyScript(args, system.database.url);
 
   beforeAll(async () => {
     system = await startSystem('e2e_cli', { AUTO_PROMOTE: 'never' });
