@@ -271,6 +271,7 @@ export const API_INFO = {
     'Classifies product descriptions into shop categories. Jobs are recorded in MySQL and run by workers; ' +
     'errors are `{error: {code, message, details}}`. A client key sees only its own jobs and monitoring ' +
     "points (another key's job answers 404), uploads into `clients/<key id>/` of the dataset bucket, and may " +
-    'name as an input only that namespace and the outputs of its own jobs (403 otherwise; system prefixes ' +
-    "such as feedback, models and other jobs' outputs never). Admin keys see and read everything.",
+    'name as an input only that namespace, prefixes an admin granted it and the outputs of its own jobs ' +
+    "(403 otherwise; system prefixes such as feedback, review, models and other jobs' outputs never). " +
+    'Admin keys see and read everything.',
 };
