@@ -1,10 +1,14 @@
-// `pnpm apikey create --name NAME --role client|admin` | `pnpm apikey revoke <id>` | `pnpm apikey list`.
-// Only the key's sha256 is stored: `create` prints the key once, and it cannot be shown again.
+// `pnpm apikey create --name NAME --role client|admin` | `pnpm apikey revoke <id>` | `pnpm apikey list`,
+// and what a client key may read besides its own: `pnpm apikey grant|ungrant <id> s3://<dataset>/<prefix>/`,
+// `pnpm apikey grants <id>`. Only the key's sha256 is stored: `create` prints the key once.
 import { parseArgs } from 'node:util';
 import { loadConfigOrExit } from '@shelfwise/config';
-import { ApiKeyRepository, createPrismaClient, generateApiKey } from '@shelfwise/db';
+import { grantRefusal } from '@shelfwise/contracts';
+import { ApiKeyRepository, createPrismaClient, generateApiKey, InputGrantRepository } from '@shelfwise/db';
 
-const USAGE = 'usage: pnpm apikey create --name NAME --role client|admin | revoke <id> | list';
+const USAGE =
+  'usage: pnpm apikey create --name NAME --role client|admin | revoke <id> | list' +
+  ' | grant <id> <s3 prefix> | ungrant <id> <s3 prefix> | grants <id>';
 
 function fail(message: string): never {
   process.stderr.write(`${message}\n${USAGE}\n`);
@@ -15,10 +19,11 @@ const { positionals, values } = parseArgs({
   allowPositionals: true,
   options: { name: { type: 'string' }, role: { type: 'string' } },
 });
-const [command, id] = positionals;
+const [command, id, prefix] = positionals;
 const config = loadConfigOrExit();
 const db = createPrismaClient(config.databaseUrl);
 const keys = new ApiKeyRepository(db);
+const grants = new InputGrantRepository(db);
 
 try {
   if (command === 'create') {
@@ -39,6 +44,21 @@ try {
       const used = key.lastUsedAt ? key.lastUsedAt.toISOString() : 'never';
       console.log(`${key.id}\t${key.role.toLowerCase()}\t${state}\tlast used ${used}\t${key.name}`);
     }
+  } else if (command === 'grant' || command === 'ungrant') {
+    if (!id || !prefix) fail(`${command} needs the key id and an s3:// prefix`);
+    const refused = grantRefusal(prefix, config.s3.buckets.dataset);
+    if (refused) fail(`cannot grant ${prefix}: ${refused}`);
+    if (command === 'grant') {
+      if (!(await keys.list()).some((key) => key.id === id && !key.revokedAt)) fail(`no active key ${id}`);
+      await grants.grant(id, prefix);
+      console.log(`key ${id} may now read inputs under ${prefix}`);
+    } else {
+      if (!(await grants.revoke(id, prefix))) fail(`key ${id} has no grant of ${prefix}`);
+      console.log(`key ${id} may no longer read inputs under ${prefix}`);
+    }
+  } else if (command === 'grants') {
+    if (!id) fail('grants needs the key id');
+    for (const granted of await grants.listFor(id)) console.log(granted);
   } else {
     fail(command ? `unknown command ${command}` : 'no command');
   }

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { labelledProducts, toCsv } from '@shelfwise/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { apikeyScript } from '../support/apikey-script';
 import { bearer, freePort, TEST_ADMIN_KEY } from '../support/app-process';
 import { type RunningSystem, startSystem } from '../support/start-system';
 
@@ -60,19 +61,8 @@ describe('the shelfwise CLI against the running system', { timeout: CLI_TEST_TIM
     return path;
   };
 
-  /** `pnpm apikey …` as an operator runs it (scripts/apikey.ts), against this system's database. */
-  const apikey = (args: string[]): Promise<Run> =>
-    new Promise((resolve) => {
-      execFile(
-        process.execPath,
-        ['--import', 'tsx', 'scripts/apikey.ts', ...args],
-        { cwd: ROOT, env: { PATH: process.env.PATH, DATABASE_URL: system.database.url }, timeout: 60_000 },
-        (error, stdout, stderr) => {
-          const code = error && typeof error.code === 'number' ? error.code : error ? -1 : 0;
-          resolve({ code, stdout, stderr });
-        },
-      );
-    });
+  /** `pnpm apikey …` as an operator runs it, against this system's database. */
+  const apikey = (args: string[]) => apikeyScript(args, system.database.url);
 
   beforeAll(async () => {
     system = await startSystem('e2e_cli', { AUTO_PROMOTE: 'never' });
@@ -266,11 +256,12 @@ describe('the shelfwise CLI against the running system', { timeout: CLI_TEST_TIM
     // Without SHELFWISE_API the CLI finds the gateway on this machine at the port it was started with.
     const local = await shelfwise(['models'], { SHELFWISE_API: '', PORT: new URL(system.api).port });
     expect(local.code, local.stderr).toBe(0);
-    // A key path is not refused here (apps/cli unit tests cover the names it refuses): it goes to the
-    // gateway as it is, and the upload route decides on it.
+    // A key path (apps/cli unit tests cover the names it refuses) is stored at that path: the original
+    // bucket layout; this is the admin key, so at the bucket's top (a client key's go under clients/<id>/).
     const csv = await file('layout.csv', ['product_description', 'Category'], [['tea', 'Beverages']]);
-    const nested = await shelfwise(['upload', csv, '--name', 'train/Training_Data.csv']);
-    expect(nested.code, nested.stderr).not.toBe(2);
+    const nested = await json(['upload', csv, '--name', 'train/Training_Data.csv']);
+    expect(nested.code, nested.stderr).toBe(0);
+    expect(nested.body.uri).toBe(`s3://${system.s3.buckets.dataset}/train/Training_Data.csv`);
 
     for (const args of [
       ['train'],

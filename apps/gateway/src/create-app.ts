@@ -1,4 +1,10 @@
-import { ApiKeyRepository, type Db, JobRepository, MonitoringRepository } from '@shelfwise/db';
+import {
+  ApiKeyRepository,
+  type Db,
+  InputGrantRepository,
+  JobRepository,
+  MonitoringRepository,
+} from '@shelfwise/db';
 import { healthRoutes, type Readiness } from '@shelfwise/lifecycle';
 import type { Logger } from '@shelfwise/logger';
 import { metricsRoute } from '@shelfwise/metrics';
@@ -31,6 +37,7 @@ import { outputRoutes } from './routes/output-routes';
 import { predictRoutes } from './routes/predict-routes';
 import { submitRoutes } from './routes/submit-routes';
 import { uploadRoutes } from './routes/upload-routes';
+import { InputAccess } from './tenancy/input-access';
 import { CsvUploader } from './uploads/csv-uploader';
 
 export interface GatewayDependencies {
@@ -54,6 +61,10 @@ export interface GatewayDependencies {
   adminKeys: string[];
   /** Requests per key per minute, counted in the producer's Redis; undefined: no limit. */
   rateLimitPerMinute?: number | undefined;
+  /** Lookups of keys not lately seen valid, per client address per minute (Redis); undefined: no limit. */
+  unknownKeysPerMinute?: number | undefined;
+  /** Reverse proxies in front whose X-Forwarded-For names the client address (default 0: none trusted). */
+  trustProxyHops?: number | undefined;
   /** `bucket/prefix` entries submitted inputs must fall under; undefined: the whole buckets. */
   s3AllowedPrefixes?: string[] | undefined;
 }
@@ -62,14 +73,18 @@ export interface GatewayDependencies {
 export function createApp(deps: GatewayDependencies): Express {
   const { logger, producer } = deps;
   const jobs = new JobRepository(deps.db);
-  const submitter = new JobSubmitter(jobs, deps.store, producer, logger, {
+  const access = new InputAccess(jobs, new InputGrantRepository(deps.db), deps.datasetBucket);
+  const submitter = new JobSubmitter(jobs, deps.store, producer, access, logger, {
     enqueueTimeoutMs: deps.enqueueTimeoutMs ?? 5_000,
     allowedPrefixes: deps.s3AllowedPrefixes,
   });
   const app = express();
   app.disable('x-powered-by');
+  // req.ip: the socket's address, or with proxies in front the address their X-Forwarded-For entries name.
+  app.set('trust proxy', deps.trustProxyHops ? deps.trustProxyHops : false);
+  const metrics = createGatewayMetrics(deps.metrics, producer.allQueues(), deps.db);
   // First, so every request is timed, whatever answers it.
-  app.use(requestMetrics(createGatewayMetrics(deps.metrics, producer.allQueues(), deps.db)));
+  app.use(requestMetrics(metrics));
   app.use(securityHeaders(ADMIN_QUEUES_PATH));
   // Open without a key: probes, Prometheus' scrape, the API's description, the console's static files.
   app.use(metricsRoute(deps.metrics.registry));
@@ -77,16 +92,27 @@ export function createApp(deps: GatewayDependencies): Express {
   app.use(docsRoutes(openApiDocument(OPERATIONS, API_INFO)));
   app.use(consoleRoutes());
   // Everything below needs a key; the rate limit counts per key, so it comes after authentication.
-  app.use(authenticate(new ApiKeyRepository(deps.db), deps.adminKeys, logger));
+  const counters = { redis: producer.redis, prefix: producer.prefix };
+  app.use(
+    authenticate({
+      keys: new ApiKeyRepository(deps.db),
+      adminKeys: deps.adminKeys,
+      logger,
+      metrics,
+      unknownKeys:
+        deps.unknownKeysPerMinute === undefined
+          ? undefined
+          : { ...counters, perMinute: deps.unknownKeysPerMinute },
+    }),
+  );
   if (deps.rateLimitPerMinute !== undefined) {
-    const limits = { redis: producer.redis, prefix: producer.prefix, perMinute: deps.rateLimitPerMinute };
-    app.use(rateLimit(limits, logger));
+    app.use(rateLimit({ ...counters, perMinute: deps.rateLimitPerMinute }, logger));
   }
   app.use(ADMIN_QUEUES_PATH, requireAdmin(), adminRoutes(producer.allQueues()));
   app.use('/v1', jsonBody('1mb'));
   app.use(submitRoutes(submitter));
   app.use(jobRoutes(jobs, new JobCanceller(jobs, producer, logger)));
-  app.use(modelRoutes(new ModelRegistry(deps.db)));
+  app.use(modelRoutes(new ModelRegistry(deps.db), jobs));
   app.use(predictRoutes(new OnlinePredictor(producer, deps.onlineEvents, deps.predictTimeoutMs, logger)));
   const uploader = new CsvUploader(deps.store, logger, {
     bucket: deps.datasetBucket,

@@ -59,6 +59,8 @@ const server = createApp({
   datasetBucket: config.s3.buckets.dataset,
   adminKeys,
   rateLimitPerMinute: config.gateway.rateLimitPerMinute,
+  unknownKeysPerMinute: config.gateway.unknownKeysPerMinute,
+  trustProxyHops: config.gateway.trustProxyHops,
   s3AllowedPrefixes: config.gateway.s3AllowedPrefixes,
 }).listen(config.gateway.port);
 

@@ -63,6 +63,17 @@ describe('loadConfig', () => {
     });
   });
 
+  it('limits unknown API keys per client address by default, trusting no proxy unless told', () => {
+    expect(loadConfig({}).gateway).toMatchObject({ unknownKeysPerMinute: 60, trustProxyHops: 0 });
+    expect(loadConfig({ UNKNOWN_KEYS_PER_MINUTE: '5', TRUST_PROXY: '1' }).gateway).toMatchObject({
+      unknownKeysPerMinute: 5,
+      trustProxyHops: 1,
+    });
+    const error = thrownBy(() => loadConfig({ UNKNOWN_KEYS_PER_MINUTE: '0', TRUST_PROXY: 'yes' }));
+    const problems = (error as ConfigError).problems.join('\n');
+    for (const name of ['UNKNOWN_KEYS_PER_MINUTE', 'TRUST_PROXY']) expect(problems).toContain(name);
+  });
+
   it('treats an empty variable as unset', () => {
     expect(loadConfig({ PORT: '' }).gateway.port).toBe(8000);
   });

@@ -11,6 +11,10 @@ export interface Config {
     /** DEV_ADMIN_KEY_FILE: the development admin key's file (development only). */
     devAdminKeyFile: string;
     rateLimitPerMinute: number;
+    /** UNKNOWN_KEYS_PER_MINUTE: lookups of keys not lately seen valid, per client address per minute. */
+    unknownKeysPerMinute: number;
+    /** TRUST_PROXY: reverse proxies in front of the gateway whose X-Forwarded-For is trusted (0: none). */
+    trustProxyHops: number;
     /** `bucket/prefix` entries submitted S3 URIs must start with; undefined: the whole buckets. */
     s3AllowedPrefixes: string[] | undefined;
   };
@@ -94,6 +98,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       adminApiKey: env.ADMIN_API_KEY,
       devAdminKeyFile: env.DEV_ADMIN_KEY_FILE,
       rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
+      unknownKeysPerMinute: env.UNKNOWN_KEYS_PER_MINUTE,
+      trustProxyHops: env.TRUST_PROXY,
       s3AllowedPrefixes: env.S3_ALLOWED_PREFIXES,
     },
     worker: {

@@ -115,6 +115,12 @@ export const envSchema = z.object({
   DEV_ADMIN_KEY_FILE: z.string().min(1).default('.data/dev-admin-key'),
   // Requests per API key per minute (fixed window in Redis); over it the gateway answers 429.
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
+  // MySQL lookups of API keys the gateway has not lately seen valid, per client address per minute; over it
+  // requests with such keys get 429 before any lookup, so a flood of random keys is not a flood of queries.
+  UNKNOWN_KEYS_PER_MINUTE: z.coerce.number().int().min(1).default(60),
+  // How many reverse proxies sit in front of the gateway: their X-Forwarded-For entries are trusted to name
+  // the client address (0: the socket's address, X-Forwarded-For ignored, so clients cannot spoof it).
+  TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),
   // `bucket/prefix` entries submitted S3 URIs must fall under; unset: anywhere in the configured buckets.
   S3_ALLOWED_PREFIXES: z
     .string()

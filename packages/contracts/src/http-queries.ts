@@ -1,21 +1,24 @@
 import { z } from 'zod';
 
 /**
- * A file name for `POST /v1/uploads`: it becomes part of an S3 key, so no slashes, no leading dot, no
- * spaces; `.csv` because every job reads CSV.
+ * A file name for `POST /v1/uploads`, or a key path of folders and a file name (`train/Training_Data.csv`,
+ * the original service's bucket layout). It becomes part of an S3 key: each part starts with a letter or
+ * digit (so never `.` or `..`), no leading, doubled or trailing slash, no spaces; `.csv` because every job
+ * reads CSV.
  */
 export const uploadName = z
   .string()
   .max(200)
   .regex(
-    /^[A-Za-z0-9][A-Za-z0-9._-]*\.csv$/i,
-    'must be a file name like products.csv (letters, digits, . _ -)',
+    /^([A-Za-z0-9][A-Za-z0-9._-]*\/)*[A-Za-z0-9][A-Za-z0-9._-]*\.csv$/i,
+    'must be a file name like products.csv or a path like train/products.csv (letters, digits, . _ - in each part)',
   );
 
 export const uploadQuery = z.strictObject({
   name: uploadName.meta({
-    description: 'the file name the upload is stored under (after a unique prefix)',
-    examples: ['products.csv'],
+    description:
+      "a file name, stored under a unique prefix (`uploads/<uuid>-<name>`), or a key path with folders, stored at that path; a client key's uploads go under `clients/<key id>/`",
+    examples: ['products.csv', 'train/Training_Data.csv'],
   }),
 });
 

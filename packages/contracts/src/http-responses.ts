@@ -30,14 +30,19 @@ export const modelView = z.object({
     description: 'its folder in S3: `model.onnx` and `manifest.json`',
     examples: ['s3://models/3/'],
   }),
-  dataset_uri: z.string().meta({ description: 'the file or prefix it was trained on' }),
+  dataset_uri: z.string().nullable().meta({
+    description: 'the file or prefix it was trained on; null for a client key when another key trained it',
+  }),
   dataset_hash: z.string().meta({ description: 'sha256 over the training files read and their contents' }),
   labels: z.unknown().meta({ description: 'the categories it predicts, in output order' }),
   metrics: z.unknown().meta({
     description: 'validation figures of its kept epoch: `eval_f1`, `eval_f1_min`, `per_class_f1`, …',
   }),
   mlflow_run_id: z.string().nullable().meta({ description: 'its MLflow run; null without tracking' }),
-  training_job_id: z.string().nullable().meta({ description: 'the job that trained it' }),
+  training_job_id: z
+    .string()
+    .nullable()
+    .meta({ description: 'the job that trained it; null for a client key when another key trained it' }),
   created_at: isoTime('when training recorded it (ISO 8601, UTC)'),
   promoted_at: z
     .string()

@@ -1,4 +1,5 @@
 export { type BestModelMetric, bestModelMetricSchema } from './best-model-metric';
+export { clientNamespace, grantRefusal, SYSTEM_DATASET_PREFIXES } from './client-inputs';
 export {
   FEEDBACK_PREFIX,
   feedbackPrefixUri,

@@ -1,6 +1,8 @@
-// Characters that make a spreadsheet read a cell as a formula (OWASP "CSV Injection"): = + - @, and tab
-// and carriage return, which some spreadsheets strip before looking at the first character.
-const TRIGGERS = new Set([61, 43, 45, 64, 9, 13]);
+// What makes a spreadsheet read a cell as a formula (OWASP "CSV Injection"): = + - @ first, also after
+// leading whitespace (spreadsheets skip spaces, tabs and the ideographic space before looking), their
+// full-width forms ＝ ＋ － ＠ (spreadsheets with East Asian input fold them to ASCII), and a tab or carriage
+// return first, which some spreadsheets strip.
+const FORMULA = /^[\t\r]|^\s*[=+\-@\uFF1D\uFF0B\uFF0D\uFF20]/;
 // A plain number is data, not a formula: "-3.5" or "+44" stays as it is so numeric columns keep working.
 const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
@@ -10,6 +12,6 @@ const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
  * the CSV format itself is separate (csvField).
  */
 export function neutraliseFormula(value: string): string {
-  if (!TRIGGERS.has(value.charCodeAt(0)) || NUMBER.test(value)) return value;
+  if (!FORMULA.test(value) || NUMBER.test(value)) return value;
   return `'${value}`;
 }

@@ -7,7 +7,9 @@ export { type MigrateResult, migrate, migrationChecksum } from './migrate';
 export { MigrationError } from './migration-error';
 export { ApiKeyRepository, type NewApiKey } from './repositories/api-key-repository';
 export { FeedbackRepository } from './repositories/feedback-repository';
+export { InputGrantRepository } from './repositories/input-grant-repository';
 export {
+  type IdempotencyKey,
   type InputVersion,
   type JobListQuery,
   type JobPage,

@@ -30,8 +30,12 @@ export interface GatewayMetricSources {
  * What the gateway exports: HTTP timings, queue depth and model quality. A failed read leaves its
  * gauges empty for that scrape and counts an error, so the rest of the scrape (and /metrics) still answers.
  */
+/** What happened to a presented API key: looked up in MySQL, or answered without a lookup. */
+export type KeyLookupOutcome = 'found' | 'unknown' | 'cached' | 'refused';
+
 export class GatewayMetrics {
   private readonly http: Histogram<'method' | 'route' | 'status'>;
+  private readonly keyLookups: Counter<'outcome'>;
 
   constructor(
     readonly registry: Registry,
@@ -62,6 +66,12 @@ export class GatewayMetrics {
       },
     });
 
+    this.keyLookups = new Counter({
+      name: METRIC.apiKeyLookups,
+      help: 'API keys checked against MySQL (found, unknown) or answered without a lookup (cached, refused)',
+      labelNames: ['outcome'],
+      registers,
+    });
     this.http = new Histogram({
       name: METRIC.httpRequestDuration,
       help: 'Gateway HTTP requests, by method, matched route and status, in seconds',
@@ -124,6 +134,10 @@ export class GatewayMetrics {
 
   observeRequest(method: string, route: string, status: number, seconds: number): void {
     this.http.observe({ method, route, status: String(status) }, seconds);
+  }
+
+  countKeyLookup(outcome: KeyLookupOutcome): void {
+    this.keyLookups.inc({ outcome });
   }
 }
 

@@ -3,6 +3,7 @@ export { exportedNames } from './exported-names';
 export {
   type GatewayMetricSources,
   GatewayMetrics,
+  type KeyLookupOutcome,
   type MonitoredModel,
   type QueueDepth,
 } from './gateway-metrics';

@@ -25,6 +25,11 @@ export const METRIC = {
   minF1AlertThreshold: 'shelfwise_model_min_f1_alert_threshold',
   /** Histogram{method, route, status}: gateway HTTP requests; route is the matched pattern, never the raw path. */
   httpRequestDuration: 'shelfwise_http_request_duration_seconds',
+  /**
+   * Counter{outcome}: API keys the gateway checked against MySQL (`found`, `unknown`) or answered without a
+   * lookup (`cached`: a key lately unknown; `refused`: the client address is over UNKNOWN_KEYS_PER_MINUTE).
+   */
+  apiKeyLookups: 'shelfwise_api_key_lookups_total',
   /** Counter{source}: scrape-time reads (Redis queue counts, MySQL monitoring rows) that failed or timed out. */
   sourceErrors: 'shelfwise_metrics_source_errors_total',
 } as const;

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { ApiKeyRepository, type ApiKeyRole, generateApiKey } from '@shelfwise/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, call, startGateway, TEST_ADMIN_KEY, type TestGateway } from '../test-support/test-gateway';
@@ -16,8 +17,12 @@ describe('access control: API keys, roles, job ownership, rate limit, headers, S
     return made;
   };
   const as = (key: string) => bearer(key);
-  const submit = (key: string) =>
-    call(`${gateway.url}/v1/predict/csv`, 'POST', { input_file_s3: input }, as(key));
+  /** A predict job of `client`'s, on a file in its own namespace (the only place it may read from). */
+  const submit = async (client: { id: string; key: string }) => {
+    const own = `s3://${services.s3.buckets.dataset}/clients/${client.id}/products.csv`;
+    await services.s3.store.upload(own, 'product_description\nmilk\n');
+    return call(`${gateway.url}/v1/predict/csv`, 'POST', { input_file_s3: own }, as(client.key));
+  };
 
   beforeAll(async () => {
     services = await createTestServices('access');
@@ -78,17 +83,18 @@ describe('access control: API keys, roles, job ownership, rate limit, headers, S
 
   it('shows a client only its own jobs; an admin sees and cancels any', async () => {
     const [alice, bob] = [await storedKey('CLIENT'), await storedKey('CLIENT')];
-    const submitted = await submit(alice.key);
+    const submitted = await submit(alice);
     expect(submitted.status).toBe(202);
     const id = submitted.body.job_id as string;
     expect((await services.database.db.job.findUniqueOrThrow({ where: { id } })).apiKeyId).toBe(alice.id);
 
     expect((await call(`${gateway.url}/v1/jobs/${id}`, 'GET', undefined, as(alice.key))).status).toBe(200);
+    // Another client's job is answered as a missing one: its id is not confirmed to exist.
     const foreign = await call(`${gateway.url}/v1/jobs/${id}`, 'GET', undefined, as(bob.key));
-    expect(foreign.status).toBe(403);
-    expect(foreign.body.error.code).toBe('FORBIDDEN');
+    expect(foreign.status).toBe(404);
+    expect(foreign.body.error.code).toBe('NOT_FOUND');
     expect((await call(`${gateway.url}/v1/jobs/${id}/cancel`, 'POST', undefined, as(bob.key))).status).toBe(
-      403,
+      404,
     );
 
     const listed = async (key: string) =>
@@ -128,6 +134,63 @@ describe('access control: API keys, roles, job ownership, rate limit, headers, S
       expect(Number(refused?.headers.get('retry-after'))).toBeGreaterThan(0);
       // Another key has a window of its own.
       expect((await call(`${limited.url}/v1/models`, 'GET')).status).toBe(200);
+    } finally {
+      await limited.close();
+    }
+  });
+
+  it('limits unknown keys per client address before MySQL is asked; a known key from there still works', async () => {
+    const limited = await startGateway(services, { unknownKeysPerMinute: 5, trustProxyHops: 1 });
+    // The MySQL lookups, as the gateway exports them.
+    const lookups = async (outcome: string) => {
+      const text = (await call(`${limited.url}/metrics`, 'GET', undefined, { authorization: '' }))
+        .body as string;
+      const line = text
+        .split('\n')
+        .find((l) => l.startsWith(`shelfwise_api_key_lookups_total{outcome="${outcome}"}`));
+      return Number(line?.split(' ').at(-1) ?? 0);
+    };
+    const from = (address: string, key: string) =>
+      call(`${limited.url}/v1/models`, 'GET', undefined, { ...as(key), 'x-forwarded-for': address });
+    const randomKey = () => `sw_${randomBytes(6).toString('hex')}_${randomBytes(32).toString('base64url')}`;
+    try {
+      const client = await storedKey('CLIENT');
+      expect((await from('203.0.113.7', client.key)).status).toBe(200);
+      const answers = [];
+      for (let i = 0; i < 30; i++) answers.push(await from('203.0.113.7', randomKey()));
+      expect(answers.every((a) => a.status === 401 || a.status === 429)).toBe(true);
+      const refused = answers.find((a) => a.status === 429);
+      expect(refused?.body.error.code).toBe('RATE_LIMITED');
+      expect(refused?.body.error.message).toMatch(/unknown API keys per minute from this address/);
+      expect(Number(refused?.headers.get('retry-after'))).toBeGreaterThan(0);
+      // At most the limit per window (a minute boundary mid-test opens a second one), not one per request.
+      const looked = await lookups('unknown');
+      expect(looked).toBeLessThanOrEqual(10);
+      expect(await lookups('refused')).toBe(30 - looked);
+      // The key this gateway has seen valid skips the address's limit (and is still looked up, so a revoke counts).
+      expect((await from('203.0.113.7', client.key)).status).toBe(200);
+      // Another address has a window of its own.
+      expect((await from('198.51.100.9', randomKey())).status).toBe(401);
+      // One key repeated is looked up once: MySQL's "unknown" is remembered for a few seconds.
+      const repeated = randomKey();
+      const before = await lookups('unknown');
+      for (let i = 0; i < 20; i++) expect((await from('192.0.2.1', repeated)).status).toBe(401);
+      expect(await lookups('unknown')).toBe(before + 1);
+      expect(await lookups('cached')).toBe(19);
+    } finally {
+      await limited.close();
+    }
+  });
+
+  it('ignores X-Forwarded-For without TRUST_PROXY: a client cannot pick a fresh address per request', async () => {
+    const limited = await startGateway(services, { unknownKeysPerMinute: 2 });
+    try {
+      const statuses = [];
+      for (let i = 0; i < 8; i++) {
+        const headers = { ...as(`sw_nope${i}_nope`), 'x-forwarded-for': `198.51.100.${i}` };
+        statuses.push((await call(`${limited.url}/v1/models`, 'GET', undefined, headers)).status);
+      }
+      expect(statuses).toContain(429);
     } finally {
       await limited.close();
     }

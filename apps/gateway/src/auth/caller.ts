@@ -1,11 +1,14 @@
 import type { Response } from 'express';
-import { ForbiddenError } from '../errors/forbidden-error';
+import { NotFoundError } from '../errors/not-found-error';
 
 /** Who sent a request: its role, and the MySQL key id (null for ADMIN_API_KEY or the development key). */
 export interface Caller {
   role: 'admin' | 'client';
   keyId: string | null;
 }
+
+/** Whose idempotency keys and rate-limit window a caller uses: the environment's admin keys share one. */
+const ENV_ADMIN_SCOPE = 'env-admin';
 
 /** The caller `authenticate` recorded; routes behind it always have one. */
 export function callerOf(res: Response): Caller {
@@ -14,13 +17,21 @@ export function callerOf(res: Response): Caller {
   return caller;
 }
 
+/** The caller's own scope: its key id, or ENV_ADMIN_SCOPE for the environment's admin keys. */
+export function scopeOf(caller: Caller): string {
+  return caller.keyId ?? ENV_ADMIN_SCOPE;
+}
+
 /** The key id a listing is narrowed to: a client sees its own jobs, an admin every job. */
 export function ownerFilter(caller: Caller): string | undefined {
   return caller.role === 'admin' ? undefined : (caller.keyId ?? undefined);
 }
 
-/** Refuses a client reading or cancelling a job another key submitted. */
+/**
+ * Refuses a client reading or cancelling a job another key submitted, with the very answer a missing job
+ * gets (404): another client's job ids are not confirmed to exist.
+ */
 export function assertOwns(caller: Caller, job: { id: string; apiKeyId: string | null }): void {
   if (caller.role === 'admin' || job.apiKeyId === caller.keyId) return;
-  throw new ForbiddenError(`job ${job.id} belongs to another API key`);
+  throw new NotFoundError(`no job ${job.id}`);
 }

@@ -2,8 +2,8 @@ import type { Logger } from '@shelfwise/logger';
 import type { RequestHandler } from 'express';
 import type { Redis } from 'ioredis';
 import { RateLimitedError } from '../errors/rate-limited-error';
-import { withDeadline } from '../with-deadline';
-import { callerOf } from './caller';
+import { callerOf, scopeOf } from './caller';
+import { countInMinute, type WindowCount } from './fixed-window';
 
 export interface RateLimitOptions {
   redis: Redis;
@@ -18,22 +18,19 @@ export interface RateLimitOptions {
  */
 export function rateLimit({ redis, prefix, perMinute }: RateLimitOptions, logger: Logger): RequestHandler {
   return async (_req, res, next) => {
-    const caller = callerOf(res);
-    const window = Math.floor(Date.now() / 60_000);
-    const key = `${prefix}:ratelimit:${caller.keyId ?? 'admin-env'}:${window}`;
-    let count: number;
+    let counted: WindowCount;
     try {
-      const counting = redis.multi().incr(key).expire(key, 120).exec();
-      const replies = await withDeadline(counting, 1_000, () => new Error('rate limit count timed out'));
-      count = Number(replies?.[0]?.[1] ?? 0);
+      counted = await countInMinute(redis, `${prefix}:ratelimit:${scopeOf(callerOf(res))}`);
     } catch (error) {
       logger.debug({ err: error }, 'rate limit not counted');
       next();
       return;
     }
-    if (count > perMinute) {
-      const retryAfter = Math.max(1, Math.ceil(((window + 1) * 60_000 - Date.now()) / 1_000));
-      throw new RateLimitedError(`over ${perMinute} requests per minute for this API key`, retryAfter);
+    if (counted.count > perMinute) {
+      throw new RateLimitedError(
+        `over ${perMinute} requests per minute for this API key`,
+        counted.retryAfterSeconds,
+      );
     }
     next();
   };

@@ -14,8 +14,10 @@ import { isUniqueViolation, type Job, type JobRepository, type JobType, type Pri
 import type { Logger } from '@shelfwise/logger';
 import type { JobProducer } from '@shelfwise/queue';
 import type { ObjectStore } from '@shelfwise/storage';
+import { type Caller, scopeOf } from '../auth/caller';
 import { ConflictError } from '../errors/conflict-error';
 import { UnavailableError } from '../errors/unavailable-error';
+import type { InputAccess } from '../tenancy/input-access';
 import { withDeadline } from '../with-deadline';
 import { checkSource, type Source } from './check-source';
 import { requestHash } from './request-hash';
@@ -54,15 +56,12 @@ export class JobSubmitter {
     private readonly jobs: JobRepository,
     private readonly store: ObjectStore,
     private readonly producer: JobProducer,
+    private readonly access: InputAccess,
     private readonly logger: Logger,
     private readonly options: SubmitterOptions = { enqueueTimeoutMs: 5_000 },
   ) {}
 
-  predictCsv(
-    request: PredictCsvRequest,
-    key: string | undefined,
-    owner: string | null = null,
-  ): Promise<Submitted> {
+  predictCsv(request: PredictCsvRequest, key: string | undefined, caller: Caller): Promise<Submitted> {
     const inputUri = request.input_file_s3;
     return this.submit(
       {
@@ -73,15 +72,11 @@ export class JobSubmitter {
         payload: (jobId, etag) => predictCsvPayload(request, jobId, etag),
       },
       key,
-      owner,
+      caller,
     );
   }
 
-  trainCsv(
-    request: TrainCsvRequest,
-    key: string | undefined,
-    owner: string | null = null,
-  ): Promise<Submitted> {
+  trainCsv(request: TrainCsvRequest, key: string | undefined, caller: Caller): Promise<Submitted> {
     const sourceUri = request.train_file_s3;
     return this.submit(
       {
@@ -92,15 +87,11 @@ export class JobSubmitter {
         payload: (jobId, etag) => trainCsvPayload(request, jobId, etag),
       },
       key,
-      owner,
+      caller,
     );
   }
 
-  trainFeedback(
-    request: TrainFeedbackRequest,
-    key: string | undefined,
-    owner: string | null = null,
-  ): Promise<Submitted> {
+  trainFeedback(request: TrainFeedbackRequest, key: string | undefined, caller: Caller): Promise<Submitted> {
     const sourceUri = asPrefix(request.train_dir_s3);
     return this.submit(
       {
@@ -112,45 +103,45 @@ export class JobSubmitter {
         payload: (jobId) => trainFeedbackPayload(request, jobId),
       },
       key,
-      owner,
+      caller,
     );
   }
 
   private async submit<N extends JobName>(
     submission: Submission<N>,
     key: string | undefined,
-    owner: string | null,
+    caller: Caller,
   ) {
     const hash = key === undefined ? undefined : requestHash(submission.type, submission.request);
-    if (key !== undefined) {
+    // An Idempotency-Key is the caller's own: another API key sending the same one makes a job of its own.
+    const idempotency = key === undefined ? undefined : { scope: scopeOf(caller), key };
+    if (idempotency) {
       // A replay answers from MySQL alone: it must not depend on the input still being in S3.
-      const earlier = await this.jobs.findByIdempotencyKey(key);
-      if (earlier) return this.replay(earlier, key, hash);
+      const earlier = await this.jobs.findByIdempotencyKey(idempotency);
+      if (earlier) return this.replay(earlier, idempotency.key, hash);
     }
-    const { etag } = await checkSource(
-      this.store,
-      submission.source,
-      this.logger,
-      this.options.allowedPrefixes,
-    );
+    const { etag } = await checkSource(this.store, submission.source, this.logger, {
+      allowedPrefixes: this.options.allowedPrefixes,
+      refusal: (input) => this.access.refusal(caller, input),
+    });
     let job: Job;
     try {
       job = await this.jobs.create({
         id: randomUUID(),
         type: submission.type,
         input: submission.request,
-        idempotencyKey: key,
+        idempotency,
         requestHash: hash,
-        apiKeyId: owner,
+        apiKeyId: caller.keyId,
         // Recorded with the row, so a job enqueued again after Redis lost it is pinned the same way.
         inputVersions: etag === undefined ? undefined : [{ uri: submission.source.uri, etag }],
       });
     } catch (error) {
-      if (key === undefined || !isUniqueViolation(error)) throw error;
+      if (idempotency === undefined || !isUniqueViolation(error)) throw error;
       // A concurrent request with the same key inserted first: the unique index decided, answer with its job.
-      const winner = await this.jobs.findByIdempotencyKey(key);
+      const winner = await this.jobs.findByIdempotencyKey(idempotency);
       if (!winner) throw new ConflictError('a request with this Idempotency-Key is in progress; retry it');
-      return this.replay(winner, key, hash);
+      return this.replay(winner, idempotency.key, hash);
     }
     await this.enqueue(job, submission, etag);
     return { job, created: true };

@@ -86,9 +86,11 @@ function accessResponses(access: 'client' | 'admin'): Record<string, JsonSchema>
       'WWW-Authenticate': '`Bearer`',
     }),
     403: errorAnswer(
-      access === 'admin' ? 'FORBIDDEN: this needs an admin key' : "FORBIDDEN: another key's job",
+      access === 'admin'
+        ? 'FORBIDDEN: this needs an admin key'
+        : 'FORBIDDEN: a client key naming an input it does not own (the field is in `details`)',
     ),
-    429: errorAnswer('RATE_LIMITED: over the per-key limit', {
+    429: errorAnswer('RATE_LIMITED: over the per-key limit, or too many unknown keys from this address', {
       'Retry-After': 'seconds until the window ends',
     }),
   };

@@ -30,7 +30,8 @@ const invalid = problem('INVALID_REQUEST: the fields at fault are in `details`')
 
 const idempotencyKey = {
   'Idempotency-Key': {
-    description: 'the same key with the same body answers 200 with the first job; with another body, 409',
+    description:
+      "scoped to the API key: the same key with the same body answers 200 with that key's first job; with another body, 409; another API key's use of it is another request",
     schema: z.string().min(1).max(255),
   },
 };
@@ -85,7 +86,7 @@ export const OPERATIONS: Operation[] = [
     method: 'get',
     path: '/v1/jobs',
     operationId: 'listJobs',
-    summary: 'List jobs, newest first; pass `next_cursor` back as `cursor`',
+    summary: "List jobs, newest first (a client key's own); pass `next_cursor` back as `cursor`",
     tag: 'jobs',
     query: listJobsQuery,
     responses: { 200: { description: 'one page', schema: jobList }, 400: invalid, 503: unavailable },
@@ -99,7 +100,7 @@ export const OPERATIONS: Operation[] = [
     pathParams: jobIdParams.shape,
     responses: {
       200: { description: 'the job', schema: jobView },
-      404: problem('NOT_FOUND'),
+      404: problem("NOT_FOUND: no such job, or another client key's"),
       503: unavailable,
     },
   },
@@ -159,7 +160,8 @@ export const OPERATIONS: Operation[] = [
     method: 'post',
     path: '/v1/uploads',
     operationId: 'upload',
-    summary: 'Store a CSV in the dataset bucket (streamed, up to 200 MB) and answer its s3:// URI',
+    summary:
+      "Store a CSV in the dataset bucket (streamed, up to 200 MB; a client key's under `clients/<key id>/`) and answer its s3:// URI",
     tag: 'data',
     query: uploadQuery,
     body: {
@@ -234,7 +236,10 @@ export const OPERATIONS: Operation[] = [
     tag: 'models',
     query: monitoringQuery,
     responses: {
-      200: { description: 'the points, oldest first (30 days by default)', schema: monitoringAnswer },
+      200: {
+        description: "the points, oldest first (30 days by default); a client key's own jobs' points only",
+        schema: monitoringAnswer,
+      },
       400: invalid,
       503: unavailable,
     },
@@ -285,5 +290,9 @@ export const API_INFO = {
   version: '1',
   description:
     'Classifies product descriptions into shop categories. Jobs are recorded in MySQL and run by workers; ' +
-    'errors are `{error: {code, message, details}}`.',
+    'errors are `{error: {code, message, details}}`. A client key sees only its own jobs and monitoring ' +
+    "points (another key's job answers 404), uploads into `clients/<key id>/` of the dataset bucket, and may " +
+    'name as an input only that namespace, prefixes an admin granted it and the outputs of its own jobs ' +
+    "(403 otherwise; system prefixes such as feedback, review, models and other jobs' outputs never). " +
+    'Admin keys see and read everything.',
 };

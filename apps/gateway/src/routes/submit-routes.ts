@@ -17,15 +17,15 @@ export function submitRoutes(submitter: JobSubmitter): Router {
   const router = Router();
   router.post('/v1/predict/csv', async (req, res) => {
     const request = predictCsvRequest.parse(req.body);
-    accepted(res, await submitter.predictCsv(request, idempotencyKey(req), callerOf(res).keyId));
+    accepted(res, await submitter.predictCsv(request, idempotencyKey(req), callerOf(res)));
   });
   router.post('/v1/train/csv', async (req, res) => {
     const request = trainCsvRequest.parse(req.body);
-    accepted(res, await submitter.trainCsv(request, idempotencyKey(req), callerOf(res).keyId));
+    accepted(res, await submitter.trainCsv(request, idempotencyKey(req), callerOf(res)));
   });
   router.post('/v1/train/human_feedback', async (req, res) => {
     const request = trainFeedbackRequest.parse(req.body);
-    accepted(res, await submitter.trainFeedback(request, idempotencyKey(req), callerOf(res).keyId));
+    accepted(res, await submitter.trainFeedback(request, idempotencyKey(req), callerOf(res)));
   });
   return router;
 }

@@ -42,6 +42,21 @@ describe('POST /v1/uploads', () => {
     expect((await services.s3.store.downloadBytes(answer.body.uri)).toString('utf8')).toBe(CSV);
   });
 
+  it('stores a key path with folders at that very path (an admin key: anywhere in the bucket)', async () => {
+    const answer = await upload('?name=train/Training_Data.csv', CSV);
+    expect(answer.status, JSON.stringify(answer.body)).toBe(201);
+    expect(answer.body.uri).toBe(`s3://${services.s3.buckets.dataset}/train/Training_Data.csv`);
+  });
+
+  it('keeps what is at a key path when an empty body (chunked, no Content-Length) is sent there', async () => {
+    const first = await upload('?name=keep/this.csv', CSV);
+    expect(first.status).toBe(201);
+    const empty = await upload('?name=keep/this.csv', ReadableStream.from([]) as unknown as Body);
+    expect(empty.status).toBe(400);
+    expect(empty.body.error.message).toMatch(/body is empty/);
+    expect((await services.s3.store.downloadBytes(first.body.uri)).toString('utf8')).toBe(CSV);
+  });
+
   it('takes a body without Content-Length (chunked) too', async () => {
     const chunks = ReadableStream.from([Buffer.from('product_description\n'), Buffer.from('green tea\n')]);
     const answer = await upload('?name=chunked.csv', chunks as unknown as Body);
@@ -56,6 +71,10 @@ describe('POST /v1/uploads', () => {
     ['?name=../etc/passwd.csv', 'name'],
     ['?name=products.txt', 'name'],
     ['?name=.hidden.csv', 'name'],
+    ['?name=train/../x.csv', 'name'],
+    ['?name=train//x.csv', 'name'],
+    ['?name=/train/x.csv', 'name'],
+    ['?name=train/.x.csv', 'name'],
     ['?name=a.csv&extra=1', 'extra'],
   ])('refuses the query %s naming %s', async (query, field) => {
     const answer = await upload(query, CSV);

@@ -17,12 +17,12 @@ describe('JobRepository on MySQL', () => {
     await database?.drop();
   });
 
-  const newJob = (key?: string) =>
+  const newJob = (key?: string, scope = 'key-a') =>
     jobs.create({
       id: randomUUID(),
       type: 'PREDICT_CSV',
       input: { input_file_s3: 's3://dataset/a.csv' },
-      idempotencyKey: key,
+      idempotency: key === undefined ? undefined : { scope, key },
     });
 
   it('moves a job through its life and refuses to leave a terminal state', async () => {
@@ -57,12 +57,15 @@ describe('JobRepository on MySQL', () => {
     expect(await jobs.findById(job.id)).toMatchObject({ status: 'FAILED', errorCode: 'INVALID_CSV' });
   });
 
-  it('refuses a second job with the same idempotency key', async () => {
+  it('refuses a second job with the same idempotency key of the same API key, not of another', async () => {
     const key = randomUUID();
-    await newJob(key);
+    const first = await newJob(key);
     const second = await newJob(key).catch((error: unknown) => error);
     expect(isUniqueViolation(second)).toBe(true);
-    expect((await jobs.findByIdempotencyKey(key))?.idempotencyKey).toBe(key);
+    expect((await jobs.findByIdempotencyKey({ scope: 'key-a', key }))?.id).toBe(first.id);
+    const other = await newJob(key, 'key-b');
+    expect(other.id).not.toBe(first.id);
+    expect((await jobs.findByIdempotencyKey({ scope: 'key-b', key }))?.id).toBe(other.id);
   });
 
   it('pages newest first without skipping or repeating a row', async () => {

@@ -7,11 +7,18 @@ export interface NewJob {
   id: string;
   type: JobType;
   input: Prisma.InputJsonValue;
-  idempotencyKey?: string | undefined;
+  /** The Idempotency-Key and whose it is (the submitting API key's id): unique per scope, not globally. */
+  idempotency?: IdempotencyKey | undefined;
   requestHash?: string | undefined;
   apiKeyId?: string | null | undefined;
   /** The input's ETag(s) as checked at submission, read by every attempt. */
   inputVersions?: InputVersion[] | undefined;
+}
+
+/** An Idempotency-Key as one API key sent it: another key sending the same string is another request. */
+export interface IdempotencyKey {
+  scope: string;
+  key: string;
 }
 
 /** One input object at the version a job reads (a type, not an interface: it is stored as JSON). */
@@ -67,16 +74,30 @@ const clipReason = (message: string) =>
 export class JobRepository {
   constructor(private readonly db: Db | Tx) {}
 
-  create(job: NewJob): Promise<Job> {
-    return this.db.job.create({ data: job });
+  create({ idempotency, ...job }: NewJob): Promise<Job> {
+    return this.db.job.create({
+      data: { ...job, idempotencyScope: idempotency?.scope, idempotencyKey: idempotency?.key },
+    });
   }
 
   findById(id: string): Promise<Job | null> {
     return this.db.job.findUnique({ where: { id } });
   }
 
-  findByIdempotencyKey(key: string): Promise<Job | null> {
-    return this.db.job.findUnique({ where: { idempotencyKey: key } });
+  findByIdempotencyKey({ scope, key }: IdempotencyKey): Promise<Job | null> {
+    return this.db.job.findFirst({ where: { idempotencyScope: scope, idempotencyKey: key } });
+  }
+
+  /** Those of `ids` that are jobs this API key submitted. */
+  async ownedAmong(apiKeyId: string, ids: string[]): Promise<Set<string>> {
+    if (ids.length === 0) return new Set();
+    const owned = await this.db.job.findMany({ where: { apiKeyId, id: { in: ids } }, select: { id: true } });
+    return new Set(owned.map((job) => job.id));
+  }
+
+  /** True when `uri` is the output of a job this API key submitted: a client may read it back as input. */
+  async isOutputOf(apiKeyId: string, uri: string): Promise<boolean> {
+    return (await this.db.job.count({ where: { apiKeyId, outputUri: uri } })) > 0;
   }
 
   /** Newest first; a stable order (created_at, id) so pages never skip or repeat a row. */

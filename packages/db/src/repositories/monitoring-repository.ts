@@ -17,6 +17,8 @@ export interface MonitoringPointQuery {
   since: Date;
   version?: number | undefined;
   limit: number;
+  /** Only the points of jobs this API key submitted (a client's view); undefined: every point. */
+  apiKeyId?: string | undefined;
 }
 
 export type MonitoringPoint = MonitoringMetric & { modelVersion: { version: number } };
@@ -68,13 +70,14 @@ export class MonitoringRepository {
 
   /**
    * The newest `limit` points since `since`, oldest first, each with its model version *number* (what
-   * users know a version by); `version` narrows to one version.
+   * users know a version by); `version` narrows to one version, `apiKeyId` to one client's jobs.
    */
   async listPoints(query: MonitoringPointQuery): Promise<MonitoringPoint[]> {
     const newestFirst = await this.db.monitoringMetric.findMany({
       where: {
         createdAt: { gte: query.since },
         ...(query.version === undefined ? {} : { modelVersion: { version: query.version } }),
+        ...(query.apiKeyId === undefined ? {} : { job: { apiKeyId: query.apiKeyId } }),
       },
       include: { modelVersion: { select: { version: true } } },
       orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
