@@ -40,7 +40,7 @@ try {
     apiKey: stack.auth.authorization.slice('Bearer '.length),
   });
   const queue = gatewayQueue.queue('inference');
-  const queued = await accountJobs(stack.db, queue, load.jobIds, 'wait');
+  const queued = await accountJobs(stack.db, queue, load.jobIds, 'waiting');
 
   const drainStarted = performance.now();
   for (let i = 0; i < workers; i++) {
