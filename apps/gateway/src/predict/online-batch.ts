@@ -20,7 +20,8 @@ export class OnlineBatch {
   sent: { jobId: string; added: Promise<void> } | undefined;
   private waiting = 0;
 
-  constructor(readonly timer: NodeJS.Timeout) {}
+  /** `cancelTimer`: stops the timer that would send it (it is being sent now). */
+  constructor(readonly cancelTimer: () => void) {}
 
   /** Adds a request; the promise settles with its share of the batch's answer or the batch's failure. */
   join(texts: string[]): Promise<OnlinePrediction> {

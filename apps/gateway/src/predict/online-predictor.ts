@@ -41,6 +41,8 @@ const NO_MODEL_MESSAGE =
 export class OnlinePredictor {
   private readonly waiting = new Map<string, (outcome: Outcome) => void>();
   private open: OnlineBatch | undefined;
+  /** Batches sent and not yet answered. */
+  private inFlight = 0;
 
   constructor(
     private readonly producer: JobProducer,
@@ -76,18 +78,32 @@ export class OnlinePredictor {
   /** The open batch if these texts fit in it; else a new one (the full one is sent first). */
   private batchFor(count: number): OnlineBatch {
     if (this.open && this.open.size + count > this.batching.maxTexts) this.send(this.open);
-    if (!this.open) {
-      const batch: OnlineBatch = new OnlineBatch(setTimeout(() => this.send(batch), this.batching.maxWaitMs));
-      this.open = batch;
-    }
+    if (!this.open) this.open = this.newBatch();
     return this.open;
+  }
+
+  /**
+   * Adaptive: with no batch in flight there is nothing to wait for, so a batch goes at the end of this turn
+   * of the event loop (gathering the requests read together); while batches run, the next one gathers for
+   * up to `maxWaitMs`.
+   */
+  private newBatch(): OnlineBatch {
+    if (this.inFlight === 0) {
+      const immediate = setImmediate(() => this.send(batch));
+      const batch: OnlineBatch = new OnlineBatch(() => clearImmediate(immediate));
+      return batch;
+    }
+    const timer = setTimeout(() => this.send(batch), this.batching.maxWaitMs);
+    const batch: OnlineBatch = new OnlineBatch(() => clearTimeout(timer));
+    return batch;
   }
 
   /** Closes the batch and runs it as one job; its members are answered when the job ends. */
   private send(batch: OnlineBatch): void {
     if (this.open === batch) this.open = undefined;
-    clearTimeout(batch.timer);
+    batch.cancelTimer();
     if (batch.sent) return;
+    this.inFlight++;
     const id = randomUUID();
     // Listening before the job exists: its answer cannot come before we wait for it.
     const outcome = new Promise<Outcome>((settle) => this.waiting.set(id, settle));
@@ -104,6 +120,7 @@ export class OnlinePredictor {
         batch.fail(error instanceof Error ? error : new Error(String(error)));
       } finally {
         this.waiting.delete(id);
+        this.inFlight--;
       }
     })();
   }
