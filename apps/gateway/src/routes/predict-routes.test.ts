@@ -50,13 +50,16 @@ describe('POST /v1/predict with no worker running', () => {
     services.onlineEvents.on('waiting', onWaiting);
     const firstAdded = new Promise((resolve) => services.onlineEvents.once('waiting', resolve));
     try {
-      const answers = await Promise.all(
-        Array.from({ length: 4 }, (_, i) => predict({ texts: [`tea ${i}`, `milk ${i}`] }, batched.url)),
-      );
-      for (const answer of answers) expect(answer.body.error).toMatchObject({ code: 'TIMEOUT' });
-      // One job for the four requests (one each before batching), gone once nobody waits for it.
+      // With nothing in flight a request goes at once, alone; the ones that come while it waits gather.
+      const first = predict({ texts: ['water'] }, batched.url);
       await firstAdded;
-      expect(added.size).toBe(1);
+      const answers = await Promise.all([
+        first,
+        ...Array.from({ length: 4 }, (_, i) => predict({ texts: [`tea ${i}`, `milk ${i}`] }, batched.url)),
+      ]);
+      for (const answer of answers) expect(answer.body.error).toMatchObject({ code: 'TIMEOUT' });
+      // Two jobs for the five requests (one each before batching), gone once nobody waits for them.
+      expect(added.size).toBe(2);
       expect(await services.producer.queue('online').getJobCounts('wait')).toEqual({ wait: 0 });
     } finally {
       services.onlineEvents.off('waiting', onWaiting);
