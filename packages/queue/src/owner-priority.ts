@@ -1,7 +1,11 @@
 import type { RecordedJobType } from '@shelfwise/contracts';
 
-/** BullMQ's largest priority number (the lowest priority): larger ones are refused by `queue.add`. */
-const LOWEST_PRIORITY = 2_097_152;
+/**
+ * The priority of an owner's 1,000th unfinished job and all after it. Counting stops there so a submission
+ * costs the same however long its owner's flood (BullMQ's own limit is 2,097,152); past it, a flooder's
+ * jobs go first come, first served among themselves, still behind every other owner's first 999.
+ */
+const LOWEST_PRIORITY = 1_000;
 
 // Job types that go to the same queue compete for the same workers; only they count as an owner's backlog.
 const SHARING_A_QUEUE: Record<RecordedJobType, RecordedJobType[]> = {
@@ -13,11 +17,12 @@ const SHARING_A_QUEUE: Record<RecordedJobType, RecordedJobType[]> = {
 
 /** What the fair-share priority needs from MySQL (the JobRepository). */
 export interface OwnerBacklog {
-  /** Unfinished (QUEUED or RUNNING) jobs of `owner` with one of `types`, `upTo` and those created before it. */
+  /** Unfinished (QUEUED or RUNNING) jobs of `owner` with one of `types`, `upTo` and those before it, ≤ `cap`. */
   countOwnerBacklog(
     owner: string | null,
     types: RecordedJobType[],
     upTo: { id: string; createdAt: Date },
+    cap: number,
   ): Promise<number>;
 }
 
@@ -33,6 +38,6 @@ export async function ownerPriority(
   backlog: OwnerBacklog,
   row: { id: string; type: RecordedJobType; apiKeyId: string | null; createdAt: Date },
 ): Promise<number> {
-  const place = await backlog.countOwnerBacklog(row.apiKeyId, SHARING_A_QUEUE[row.type], row);
-  return Math.min(LOWEST_PRIORITY, Math.max(1, place));
+  const place = await backlog.countOwnerBacklog(row.apiKeyId, SHARING_A_QUEUE[row.type], row, LOWEST_PRIORITY);
+  return Math.max(1, place);
 }

@@ -81,14 +81,17 @@ export class JobRepository {
 
   /**
    * Unfinished jobs of one API key (null: keyless) with one of `types`, up to and including `upTo` in
-   * creation order (created_at, then id: rows of the same millisecond still get distinct places).
+   * creation order (created_at, then id: rows of the same millisecond still get distinct places), counted
+   * up to `cap` at most: a flood's cost per submission stays bounded however long the flood.
    */
   countOwnerBacklog(
     owner: string | null,
     types: JobType[],
     upTo: { id: string; createdAt: Date },
+    cap: number,
   ): Promise<number> {
     return this.db.job.count({
+      take: cap,
       where: {
         apiKeyId: owner,
         type: { in: types },
