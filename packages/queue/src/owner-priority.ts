@@ -38,6 +38,11 @@ export async function ownerPriority(
   backlog: OwnerBacklog,
   row: { id: string; type: RecordedJobType; apiKeyId: string | null; createdAt: Date },
 ): Promise<number> {
-  const place = await backlog.countOwnerBacklog(row.apiKeyId, SHARING_A_QUEUE[row.type], row, LOWEST_PRIORITY);
+  const place = await backlog.countOwnerBacklog(
+    row.apiKeyId,
+    SHARING_A_QUEUE[row.type],
+    row,
+    LOWEST_PRIORITY,
+  );
   return Math.max(1, place);
 }
