@@ -97,7 +97,16 @@ export async function startBenchStack(): Promise<BenchStack> {
       return child;
     },
     async close() {
-      for (const child of children) child.kill('SIGKILL');
+      // A profiled process writes its --cpu-prof file only when it exits on its own: SIGTERM, then wait.
+      const profiling = Boolean(process.env.BENCH_NODE_ARGS);
+      await Promise.all(
+        children.map(async (child) => {
+          if (child.exitCode !== null || child.signalCode !== null) return;
+          const exited = new Promise((resolve) => child.once('exit', resolve));
+          child.kill(profiling ? 'SIGTERM' : 'SIGKILL');
+          await exited;
+        }),
+      );
       await db.$disconnect();
       await s3.close();
       await rm(dataDir, { recursive: true, force: true });

@@ -13,7 +13,10 @@ export interface Accounting {
   /** Accepted ids with no row, or a row that no answer named. */
   lostRows: number;
   extraRows: number;
-  /** Jobs in the queue (waiting, or completed when `state` says so), and ids there that are not accepted ones. */
+  /**
+   * Jobs in the queue (waiting, in the wait list or, fair-shared, the prioritized set; or completed when
+   * `state` says so), and ids there that are not accepted ones.
+   */
   queued: number;
   lostInQueue: number;
   extraInQueue: number;
@@ -27,11 +30,12 @@ export async function accountJobs(
   db: Db,
   queue: Queue,
   jobIds: string[],
-  state: 'wait' | 'completed',
+  state: 'waiting' | 'completed',
 ): Promise<Accounting> {
   const accepted = new Set(jobIds);
   const rows = new Set((await db.job.findMany({ select: { id: true } })).map((row) => row.id));
-  const inQueue = (await queue.getJobs([state], 0, -1)).map((job) => job.id ?? '');
+  const states = state === 'waiting' ? (['wait', 'prioritized'] as const) : (['completed'] as const);
+  const inQueue = (await queue.getJobs([...states], 0, -1)).map((job) => job.id ?? '');
   const queued = new Set(inQueue);
   const count = (from: Set<string>, notIn: Set<string>) => [...from].filter((id) => !notIn.has(id)).length;
   return {

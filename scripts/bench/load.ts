@@ -3,11 +3,14 @@
 // plain BullMQ queue.add calls from one process (the floor: our overhead is the ratio), and checks that
 // every accepted job was recorded, queued and finished exactly once. Not a test: it prints figures.
 //   pnpm bench:load            LOAD_SUBMISSIONS=10000 LOAD_CONNECTIONS=50 by default
+
+import { JobRepository } from '@shelfwise/db';
 import { createRedis } from '@shelfwise/infrastructure';
 import { JobProducer } from '@shelfwise/queue';
 import { startBenchStack, until } from './bench-stack';
 import { accountJobs } from './job-accounting';
 import { queueAddRate } from './queue-add-rate';
+import { submissionFloor } from './submission-floor';
 import { submitUnderLoad } from './submission-load';
 
 const submissions = Number(process.env.LOAD_SUBMISSIONS ?? 10_000);
@@ -30,6 +33,17 @@ try {
   // The floor, in the same run: the same job shape added straight to BullMQ by one process.
   const addsPerSecond = await queueAddRate(baselineQueue.queue('inference'), submissions, connections);
   await baselineQueue.queue('inference').obliterate({ force: true });
+  // The real floor: the S3 HEAD, MySQL insert, backlog count and queue.add of a submission, without HTTP.
+  const jobs = new JobRepository(stack.db);
+  const floorPerSecond = await submissionFloor(
+    { store: stack.store, jobs, producer: baselineQueue },
+    inputUri,
+    submissions,
+    connections,
+  );
+  await baselineQueue.queue('inference').obliterate({ force: true });
+  // Its rows would count as extra below: the gateway's submissions start on an empty table.
+  await stack.db.job.deleteMany({});
 
   // No worker yet: the gateway has the machine to itself while it is measured.
   const load = await submitUnderLoad({
@@ -40,7 +54,7 @@ try {
     apiKey: stack.auth.authorization.slice('Bearer '.length),
   });
   const queue = gatewayQueue.queue('inference');
-  const queued = await accountJobs(stack.db, queue, load.jobIds, 'wait');
+  const queued = await accountJobs(stack.db, queue, load.jobIds, 'waiting');
 
   const drainStarted = performance.now();
   for (let i = 0; i < workers; i++) {
@@ -73,6 +87,8 @@ try {
 | gateway: latency p50 / p99 / max (ms) | ${load.latencyMs.p50} / ${load.latencyMs.p99} / ${load.latencyMs.max} |
 | plain BullMQ queue.add/s, one process, ${connections} in flight | ${r(addsPerSecond)} |
 | overhead: queue.add rate / submission rate | ${r(addsPerSecond / load.perSecond)}x |
+| real floor: S3 HEAD + MySQL insert + backlog count + queue.add/s, no HTTP, ${connections} in flight | ${r(floorPerSecond)} |
+| gateway / real floor | ${Math.round((100 * load.perSecond) / floorPerSecond)}% (goal >= 50%, p99 < 100 ms) |
 | rows / waiting BullMQ jobs / distinct ids | ${queued.rows} / ${queued.queued} / ${queued.distinctIds} |
 | lost or extra (rows, queue) | ${queued.lostRows + queued.extraRows}, ${queued.lostInQueue + queued.extraInQueue} |
 | drain by ${workers} workers x 16 | ${r(drainS)} s (${r(submissions / drainS)} jobs/s) |

@@ -85,7 +85,7 @@ describe('submissions under load', () => {
 
     // Before any worker runs: one row and one waiting BullMQ job per answer, nothing else.
     const queue = producer.queue('inference');
-    expect(await accountJobs(database.db, queue, load.jobIds, 'wait')).toEqual({
+    expect(await accountJobs(database.db, queue, load.jobIds, 'waiting')).toEqual({
       accepted: SUBMISSIONS,
       distinctIds: SUBMISSIONS,
       rows: SUBMISSIONS,

@@ -89,7 +89,7 @@ describe('metrics and logs after an end-to-end job', () => {
   it('the gateway reports queue depth, monitored F1 from MySQL and request timings', async () => {
     const samples = await scrape(api);
     for (const queue of ['inference', 'online-predict', 'training']) {
-      for (const state of ['waiting', 'active', 'delayed', 'failed']) {
+      for (const state of ['waiting', 'prioritized', 'active', 'delayed', 'failed']) {
         expect(select(samples, METRIC.queueJobs, { queue, state }), `${queue} ${state}`).toHaveLength(1);
       }
       expect(total(samples, METRIC.queueJobs, { queue, state: 'waiting' })).toBe(0);

@@ -2,8 +2,10 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ScaledObject } from '@kubernetes-models/keda/keda.sh/v1alpha1';
+import { parser } from '@prometheus-io/lezer-promql';
 import { envSchema, loadConfig } from '@shelfwise/config';
 import { QUEUES } from '@shelfwise/contracts';
+import { METRIC } from '@shelfwise/metrics';
 import { Deployment } from 'kubernetes-models/apps/v1';
 import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2';
 import { Job } from 'kubernetes-models/batch/v1';
@@ -14,6 +16,17 @@ import { kustomizeResources, type Manifest, readManifests } from '../support/kus
 // No cluster here: manifests are validated offline against the Kubernetes (and KEDA) OpenAPI schemas that
 // kubernetes-models ships, then checked against the code: env names, ports, probes, queue keys.
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+/** Throws on a PromQL syntax error, as Prometheus would refuse the query. */
+function parsePromQl(expr: string): void {
+  let error: number | undefined;
+  parser.parse(expr).iterate({
+    enter: (node) => {
+      if (node.type.isError) error ??= node.from;
+    },
+  });
+  if (error !== undefined) throw new Error(`PromQL syntax error at ${error} in: ${expr}`);
+}
 const K8S = join(ROOT, 'infra/k8s');
 const OVERLAYS = ['overlays/keda', 'overlays/cpu-hpa'];
 
@@ -218,7 +231,7 @@ describe('infra/k8s manifests', () => {
     );
   });
 
-  it('scale each worker with KEDA on the BullMQ wait lists of exactly the queues it serves', () => {
+  it('scale each worker with KEDA on the exported backlog (waiting + prioritized) of exactly its queues', () => {
     const scaled = ofKind('ScaledObject', overlays['overlays/keda']);
     expect(scaled.map((s) => s.spec.scaleTargetRef.name).sort()).toEqual([
       'shelfwise-worker-inference',
@@ -228,11 +241,20 @@ describe('infra/k8s manifests', () => {
       const target = named('Deployment', object.spec.scaleTargetRef.name);
       expect(target, object.metadata.name).toBeDefined();
       const config = configOf(target?.spec.template.spec.containers[0]);
-      const expected = config.worker.queues.map((role) => `${config.queuePrefix}:${QUEUES[role]}:wait`);
       const triggers = object.spec.triggers as { type: string; metadata: Record<string, string> }[];
-      expect(triggers.every((t) => t.type === 'redis')).toBe(true);
-      expect(triggers.map((t) => t.metadata.listName).sort()).toEqual(expected.sort());
-      for (const trigger of triggers) expect(Number(trigger.metadata.listLength)).toBeGreaterThan(0);
+      expect(triggers.every((t) => t.type === 'prometheus')).toBe(true);
+      // Fair-shared jobs are in BullMQ's prioritized set, not its wait list: a trigger must count both.
+      const queues = triggers.map((t) => {
+        const query = t.metadata.query ?? '';
+        parsePromQl(query);
+        expect(query).toContain(METRIC.queueJobs);
+        expect(query).toContain('state=~"waiting|prioritized"');
+        // Every gateway replica exports the same counts: summing over them would count each job N times.
+        expect(query).toMatch(/^max\(/);
+        return /queue="([^"]+)"/.exec(query)?.[1];
+      });
+      expect(queues.sort()).toEqual(config.worker.queues.map((role) => QUEUES[role]).sort());
+      for (const trigger of triggers) expect(Number(trigger.metadata.threshold)).toBeGreaterThan(0);
     }
   });
 

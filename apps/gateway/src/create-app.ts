@@ -26,7 +26,7 @@ import { createGatewayMetrics, type GatewayMetricsOptions } from './metrics/crea
 import { ModelRegistry } from './models/model-registry';
 import { openApiDocument } from './openapi/openapi-document';
 import { API_INFO, OPERATIONS } from './openapi/operations';
-import { OnlinePredictor } from './predict/online-predictor';
+import { type OnlineBatching, OnlinePredictor } from './predict/online-predictor';
 import { ADMIN_QUEUES_PATH, adminRoutes } from './routes/admin-routes';
 import { consoleRoutes } from './routes/console-routes';
 import { docsRoutes } from './routes/docs-routes';
@@ -51,6 +51,8 @@ export interface GatewayDependencies {
   /** Events of the online queue, made once at start-up: every synchronous prediction waits on it. */
   onlineEvents: QueueEvents;
   predictTimeoutMs: number;
+  /** Micro-batching of POST /v1/predict (default: 256 texts or 1 ms). */
+  predictBatch?: OnlineBatching;
   /** How long a submit waits for Redis to take the job before answering 503 (default 5 s). */
   enqueueTimeoutMs?: number;
   /** Where `POST /v1/uploads` stores files: the dataset bucket. */
@@ -113,7 +115,14 @@ export function createApp(deps: GatewayDependencies): Express {
   app.use(submitRoutes(submitter));
   app.use(jobRoutes(jobs, new JobCanceller(jobs, producer, logger)));
   app.use(modelRoutes(new ModelRegistry(deps.db), jobs));
-  app.use(predictRoutes(new OnlinePredictor(producer, deps.onlineEvents, deps.predictTimeoutMs, logger)));
+  const predictor = new OnlinePredictor(
+    producer,
+    deps.onlineEvents,
+    deps.predictTimeoutMs,
+    logger,
+    deps.predictBatch,
+  );
+  app.use(predictRoutes(predictor));
   const uploader = new CsvUploader(deps.store, logger, {
     bucket: deps.datasetBucket,
     maxBytes: deps.maxUploadBytes ?? 200 * 1024 * 1024,

@@ -56,6 +56,7 @@ const server = createApp({
   producer,
   onlineEvents,
   predictTimeoutMs: config.jobs.predictTimeoutMs,
+  predictBatch: config.jobs.predictBatch,
   datasetBucket: config.s3.buckets.dataset,
   adminKeys,
   rateLimitPerMinute: config.gateway.rateLimitPerMinute,

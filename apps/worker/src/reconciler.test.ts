@@ -92,7 +92,7 @@ describe('Reconciler', () => {
     // A run that still renews its lease keeps the job: a copy in Redis would start a second run of it.
     expect(await inference.getJobState(held)).toBe('unknown');
     // A run whose lease ran out (its worker died) left the job to whoever claims it next.
-    expect(await inference.getJobState(expired)).toBe('waiting');
+    expect(await inference.getJobState(expired)).toBe('prioritized');
     expect(await inference.getJobState(done)).toBe('unknown');
     // The prefix gets its slash back exactly as the gateway's first enqueue gave it.
     expect((await producer.queue('training').getJob(feedbackId))?.data).toMatchObject({
@@ -100,6 +100,32 @@ describe('Reconciler', () => {
       epochs: 3,
       bestModelMetric: 'eval_f1_min',
     });
+  });
+
+  it("gives a job enqueued again its fair-share priority: its place in its owner's backlog", async () => {
+    await producer.queue('inference').drain();
+    const own = async (owner: string) => {
+      const id = randomUUID();
+      await jobs.create({
+        id,
+        type: 'PREDICT_CSV',
+        input: { input_file_s3: 's3://dataset/x.csv' },
+        apiKeyId: owner,
+      });
+      return id;
+    };
+    const flooder = `fl${randomUUID().slice(0, 8)}`;
+    const other = `ot${randomUUID().slice(0, 8)}`;
+    const flood = [];
+    for (let i = 0; i < 3; i++) flood.push(await own(flooder));
+    const small = await own(other);
+    await reconciler().reconcile();
+    const priorityOf = async (id: string) => (await producer.queue('inference').getJob(id))?.opts.priority;
+    expect(await Promise.all(flood.map(priorityOf))).toEqual([1, 2, 3]);
+    // Created last, but its owner's first: without a priority it would come after the whole flood.
+    expect(await priorityOf(small)).toBe(1);
+    // Ended, so later passes (whose timing other tests watch) have no extra rows to look at.
+    for (const id of [...flood, small]) await jobs.markCancelled(id);
   });
 
   it('enqueues a pinned job with the ETag its submission recorded', async () => {
@@ -121,9 +147,9 @@ describe('Reconciler', () => {
   });
 
   it('adds nothing the second time: the jobs are in Redis now', async () => {
-    const before = await producer.queue('inference').getJobCounts('waiting');
+    const before = await producer.queue('inference').getJobCounts('waiting', 'prioritized');
     expect(await reconciler().reconcile()).toMatchObject({ enqueued: 0 });
-    expect(await producer.queue('inference').getJobCounts('waiting')).toEqual(before);
+    expect(await producer.queue('inference').getJobCounts('waiting', 'prioritized')).toEqual(before);
   });
 
   it('leaves rows younger than minAgeMs to the gateway', async () => {
@@ -181,7 +207,7 @@ describe('Reconciler', () => {
       const id = await predictRow('QUEUED');
       // What FLUSHALL does to this prefix (the shared Redis is never flushed): the marker goes with the data.
       await redis.del(marker);
-      await until(async () => (await producer.queue('inference').getJobState(id)) === 'waiting');
+      await until(async () => (await producer.queue('inference').getJobState(id)) === 'prioritized');
       expect(await redis.exists(marker)).toBe(1);
     } finally {
       await watching.stop();

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { JOBS, type QueuedJob, queuedJobOf } from '@shelfwise/contracts';
 import type { JobRepository, Job as JobRow, ModelVersionRepository } from '@shelfwise/db';
 import type { Logger } from '@shelfwise/logger';
-import type { JobProducer } from '@shelfwise/queue';
+import { type JobProducer, ownerPriority } from '@shelfwise/queue';
 import type { ObjectStore } from '@shelfwise/storage';
 
 export interface ReconcilerOptions {
@@ -178,7 +178,9 @@ export class Reconciler {
     if (!isActive(await jobs.findById(row.id))) return 'unchanged';
     if (state === 'unknown') {
       // The name and payload come paired from queuedJobOf; the producer checks the payload against its schema.
-      await producer.enqueue(queued.name, queued.payload as never, row.id);
+      // Its fair-share priority is recomputed: its place in its owner's backlog now, as at submission.
+      const priority = await ownerPriority(jobs, row);
+      await producer.enqueue(queued.name, queued.payload as never, row.id, { priority });
       return 'enqueued';
     }
     // The runner marks the row before BullMQ fails a job; a failed job with an unfinished row was failed by

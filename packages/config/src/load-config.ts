@@ -44,7 +44,12 @@ export interface Config {
   };
   shutdownGraceMs: number;
   monitoring: { minF1AlertThreshold: number };
-  jobs: { attempts: number; backoffMs: number; predictTimeoutMs: number };
+  jobs: {
+    attempts: number;
+    backoffMs: number;
+    predictTimeoutMs: number;
+    predictBatch: { maxTexts: number; maxWaitMs: number };
+  };
   inference: {
     device: 'cpu' | 'cuda';
     batchSize: number;
@@ -162,6 +167,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       attempts: env.JOB_ATTEMPTS,
       backoffMs: env.JOB_BACKOFF_MS,
       predictTimeoutMs: env.PREDICT_TIMEOUT_MS,
+      predictBatch: { maxTexts: env.PREDICT_BATCH_MAX_TEXTS, maxWaitMs: env.PREDICT_BATCH_MAX_WAIT_MS },
     },
     inference: {
       device: env.INFERENCE_DEVICE,

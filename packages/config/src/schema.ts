@@ -99,6 +99,11 @@ export const envSchema = z.object({
   JOB_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(3),
   JOB_BACKOFF_MS: z.coerce.number().int().min(0).default(2_000),
   PREDICT_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
+  // Concurrent POST /v1/predict requests are micro-batched into one online job: a batch is sent when it
+  // holds PREDICT_BATCH_MAX_TEXTS texts or PREDICT_BATCH_MAX_WAIT_MS after its first request, whichever
+  // comes first (0: on the next turn of the event loop). The wait stays far below PREDICT_TIMEOUT_MS.
+  PREDICT_BATCH_MAX_TEXTS: z.coerce.number().int().min(1).max(1_000).default(256),
+  PREDICT_BATCH_MAX_WAIT_MS: z.coerce.number().int().min(0).max(50).default(1),
   // Promote a new model only if its validation metric is at least the serving model's on the same data.
   AUTO_PROMOTE: z.enum(['better-or-equal', 'always', 'never']).default('better-or-equal'),
   // Checked here with the parser BullMQ's scheduler uses: a bad pattern stops start-up with the other bad

@@ -6,7 +6,7 @@ import { METRIC } from './metric-names';
 
 const depth = {
   queue: 'inference',
-  counts: { waiting: 3, active: 1, delayed: 0, failed: 2 },
+  counts: { waiting: 3, prioritized: 4, active: 1, delayed: 0, failed: 2 },
   oldestWaitingAgeSeconds: 12.5,
 };
 const model = { version: 4, stage: 'PRODUCTION', weightedF1: 0.91, minF1: 0.74 };

@@ -13,7 +13,10 @@ export const METRIC = {
   modelLoad: 'shelfwise_model_load_seconds',
   /** Gauge: the model version a worker serves (0 while it has none). */
   modelServingVersion: 'shelfwise_model_serving_version',
-  /** Gauge{queue, state}: BullMQ job counts (waiting, active, delayed, failed), read on each scrape. */
+  /**
+   * Gauge{queue, state}: BullMQ job counts (waiting, prioritized, active, delayed, failed), read on each
+   * scrape. Fair-shared jobs carry a priority and sit in `prioritized`, not in `waiting`: the backlog is both.
+   */
   queueJobs: 'shelfwise_queue_jobs',
   /** Gauge{queue}: age of the oldest job still waiting (0 when none waits). */
   queueOldestWaitingAge: 'shelfwise_queue_oldest_waiting_age_seconds',
@@ -37,7 +40,7 @@ export const METRIC = {
 export type MetricName = (typeof METRIC)[keyof typeof METRIC];
 
 /** The BullMQ states exported per queue. */
-export const QUEUE_STATES = ['waiting', 'active', 'delayed', 'failed'] as const;
+export const QUEUE_STATES = ['waiting', 'prioritized', 'active', 'delayed', 'failed'] as const;
 export type QueueState = (typeof QUEUE_STATES)[number];
 
 /** How a worker's attempt at a job ended. */

@@ -1,1 +1,2 @@
 export { JobProducer, type ProducerOptions } from './job-producer';
+export { type OwnerBacklog, ownerPriority } from './owner-priority';

@@ -12,7 +12,7 @@ import {
 } from '@shelfwise/contracts';
 import { isUniqueViolation, type Job, type JobRepository, type JobType, type Prisma } from '@shelfwise/db';
 import type { Logger } from '@shelfwise/logger';
-import type { JobProducer } from '@shelfwise/queue';
+import { type JobProducer, ownerPriority } from '@shelfwise/queue';
 import type { ObjectStore } from '@shelfwise/storage';
 import { type Caller, scopeOf } from '../auth/caller';
 import { ConflictError } from '../errors/conflict-error';
@@ -154,6 +154,16 @@ export class JobSubmitter {
     return { job: earlier, created: false };
   }
 
+  /** Fair share between owners: the job's priority is its place in its owner's backlog (owner-priority.ts). */
+  private async fairlyEnqueue<N extends JobName>(
+    job: Job,
+    submission: Submission<N>,
+    etag: string | undefined,
+  ) {
+    const priority = await ownerPriority(this.jobs, job);
+    return this.producer.enqueue(submission.job, submission.payload(job.id, etag), job.id, { priority });
+  }
+
   private async enqueue<N extends JobName>(
     job: Job,
     submission: Submission<N>,
@@ -161,7 +171,7 @@ export class JobSubmitter {
   ): Promise<void> {
     try {
       await withDeadline(
-        this.producer.enqueue(submission.job, submission.payload(job.id, etag), job.id),
+        this.fairlyEnqueue(job, submission, etag),
         this.options.enqueueTimeoutMs,
         () => new Error(`Redis did not accept the job within ${this.options.enqueueTimeoutMs} ms`),
       );

@@ -39,6 +39,34 @@ describe('POST /v1/predict with no worker running', () => {
     });
   });
 
+  it('batches concurrent requests into one job; each times out on its own, and the job is dropped', async () => {
+    // A long wait and a batch of exactly the requests sent: they all meet in one batch however loaded.
+    const batched = await startGateway(services, {
+      predictTimeoutMs: TIMEOUT_MS,
+      predictBatch: { maxTexts: 8, maxWaitMs: 50 },
+    });
+    const added = new Set<string>();
+    const onWaiting = ({ jobId }: { jobId: string }) => added.add(jobId);
+    services.onlineEvents.on('waiting', onWaiting);
+    const firstAdded = new Promise((resolve) => services.onlineEvents.once('waiting', resolve));
+    try {
+      // With nothing in flight a request goes at once, alone; the ones that come while it waits gather.
+      const first = predict({ texts: ['water'] }, batched.url);
+      await firstAdded;
+      const answers = await Promise.all([
+        first,
+        ...Array.from({ length: 4 }, (_, i) => predict({ texts: [`tea ${i}`, `milk ${i}`] }, batched.url)),
+      ]);
+      for (const answer of answers) expect(answer.body.error).toMatchObject({ code: 'TIMEOUT' });
+      // Two jobs for the five requests (one each before batching), gone once nobody waits for them.
+      expect(added.size).toBe(2);
+      expect(await services.producer.queue('online').getJobCounts('wait')).toEqual({ wait: 0 });
+    } finally {
+      services.onlineEvents.off('waiting', onWaiting);
+      await batched.close();
+    }
+  });
+
   it.each([
     ['no texts', { texts: [] }, 'texts'],
     ['1,001 texts', { texts: Array.from({ length: 1_001 }, () => 'milk') }, 'texts'],

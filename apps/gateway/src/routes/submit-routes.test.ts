@@ -250,7 +250,10 @@ describe('job submission endpoints, over real MySQL, Redis and S3', () => {
     it('answers a repeat with the same job: one row, one queued job', async () => {
       const key = randomUUID();
       const training = services.producer.queue('training');
-      const [rowsBefore, queuedBefore] = [await rowCount(), await training.getWaitingCount()];
+      // Fair-shared jobs carry a priority: they wait in the prioritized set, not the wait list.
+      const queued = async () =>
+        Object.values(await training.getJobCounts('wait', 'prioritized')).reduce((a, b) => a + b, 0);
+      const [rowsBefore, queuedBefore] = [await rowCount(), await queued()];
       const first = await post('/v1/train/csv', trainBody(), { 'Idempotency-Key': key });
       // Same body with its fields in another order: the same request.
       const { best_model_metric, epoch_num, train_file_s3 } = trainBody();
@@ -264,7 +267,7 @@ describe('job submission endpoints, over real MySQL, Redis and S3', () => {
       expect(again.body).toEqual(first.body);
       expect(again.headers.get('location')).toBe(`/v1/jobs/${first.body.job_id}`);
       expect(await rowCount()).toBe(rowsBefore + 1);
-      expect(await training.getWaitingCount()).toBe(queuedBefore + 1);
+      expect(await queued()).toBe(queuedBefore + 1);
     });
 
     it('refuses the same key with another body: 409', async () => {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FeedbackRepository, JobRepository, ModelVersionRepository } from '@shelfwise/db';
 import type { Logger } from '@shelfwise/logger';
-import type { JobProducer } from '@shelfwise/queue';
+import { type JobProducer, ownerPriority } from '@shelfwise/queue';
 import type { DirectHandler } from '../job-handlers';
 
 export interface RetrainCheckDependencies {
@@ -40,9 +40,10 @@ export function retrainCheckHandler(deps: RetrainCheckDependencies): DirectHandl
         // The captured feedback is what triggered it: read in capture order, newest label winning.
         includeFeedback: true,
       };
-      await deps.jobs.create({ id, type: 'RETRAIN_SCHEDULED', input: payload });
+      const row = await deps.jobs.create({ id, type: 'RETRAIN_SCHEDULED', input: payload });
       try {
-        await deps.producer.enqueue('train', payload, id);
+        // Fair share like a user's job: without a priority it would go before every client's training.
+        await deps.producer.enqueue('train', payload, id, { priority: await ownerPriority(deps.jobs, row) });
       } catch (error) {
         await deps.jobs.markFailed(id, {
           code: 'ENQUEUE_FAILED',

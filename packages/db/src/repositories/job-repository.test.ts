@@ -44,6 +44,22 @@ describe('JobRepository on MySQL', () => {
     expect(done?.finishedAt).toBeInstanceOf(Date);
   });
 
+  it("counts an owner's unfinished jobs up to one, in creation order, other owners' and ended ones left out", async () => {
+    const owner = randomUUID().slice(0, 12);
+    const own = () => jobs.create({ id: randomUUID(), type: 'PREDICT_CSV', input: {}, apiKeyId: owner });
+    const first = await own();
+    const second = await own();
+    const third = await own();
+    await jobs.create({ id: randomUUID(), type: 'PREDICT_CSV', input: {}, apiKeyId: 'someone-else' });
+    await jobs.create({ id: randomUUID(), type: 'TRAIN_CSV', input: {}, apiKeyId: owner });
+    const place = (row: { id: string; createdAt: Date }, cap = 100) =>
+      jobs.countOwnerBacklog(owner, ['PREDICT_CSV'], row, cap);
+    expect([await place(first), await place(second), await place(third)]).toEqual([1, 2, 3]);
+    await jobs.markCancelled(first.id);
+    expect(await place(third)).toBe(2);
+    expect(await place(third, 1)).toBe(1);
+  });
+
   it('keeps a cancelled job cancelled: a worker can no longer start it', async () => {
     const job = await newJob();
     expect(await jobs.markCancelled(job.id)).toBe(true);

@@ -100,6 +100,28 @@ export class JobRepository {
     return (await this.db.job.count({ where: { apiKeyId, outputUri: uri } })) > 0;
   }
 
+  /**
+   * Unfinished jobs of one API key (null: keyless) with one of `types`, up to and including `upTo` in
+   * creation order (created_at, then id: rows of the same millisecond still get distinct places), counted
+   * up to `cap` at most: a flood's cost per submission stays bounded however long the flood.
+   */
+  countOwnerBacklog(
+    owner: string | null,
+    types: JobType[],
+    upTo: { id: string; createdAt: Date },
+    cap: number,
+  ): Promise<number> {
+    return this.db.job.count({
+      take: cap,
+      where: {
+        apiKeyId: owner,
+        type: { in: types },
+        status: { in: ACTIVE },
+        OR: [{ createdAt: { lt: upTo.createdAt } }, { createdAt: upTo.createdAt, id: { lte: upTo.id } }],
+      },
+    });
+  }
+
   /** Newest first; a stable order (created_at, id) so pages never skip or repeat a row. */
   async list(query: JobListQuery): Promise<JobPage> {
     const items = await this.db.job.findMany({
