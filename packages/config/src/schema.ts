@@ -94,8 +94,12 @@ export const envSchema = z.object({
   JOB_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(3),
   JOB_BACKOFF_MS: z.coerce.number().int().min(0).default(2_000),
   PREDICT_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
-  // Promote a new model only if its validation metric is at least the serving model's on the same data.
+  // Promote a new model only if it scores at least the serving model's on rows neither trained on.
   AUTO_PROMOTE: z.enum(['better-or-equal', 'always', 'never']).default('better-or-equal'),
+  // Fewer rows than this that neither model trained on: no automatic promotion (±0.03 weighted F1 at 200).
+  PROMOTION_MIN_ROWS: z.coerce.number().int().min(1).default(200),
+  // READY versions newer than the serving one scored on incoming feedback (the newest this many; 0: none).
+  SHADOW_MAX_VERSIONS: z.coerce.number().int().min(0).max(20).default(3),
   RETRAIN_CRON: z.string().optional(),
   RETRAIN_MIN_ROWS: z.coerce.number().int().min(1).default(500),
   // An admin key for automation, next to the hashed keys in MySQL; compared in constant time, never logged.

@@ -30,4 +30,9 @@ export {
   type NewTrackingEntry,
   TrackingOutboxRepository,
 } from './repositories/tracking-outbox-repository';
+export {
+  type LatestShadowScore,
+  type NewShadowScore,
+  ShadowScoreRepository,
+} from './repositories/shadow-score-repository';
 export { type Tx, withTransaction } from './transaction';
