@@ -20,7 +20,7 @@ export interface PromotionInput {
 const byHand = 'an admin promotes by hand';
 
 /**
- * Decides automatic promotion. A candidate trained from a client's data is never promoted automatically:
+ * Decides automatic promotion. The first model serves (nothing else would). A candidate trained from a client's data is never promoted automatically:
  * every row it could be judged on came from the submitter, who could have chosen them (swapped labels
  * scored 0.94 against 0.62 on the client's own split). Otherwise the candidate and the serving model are
  * both scored, in onnxruntime, on the rows neither trained on (their manifests' training-set
@@ -31,9 +31,10 @@ export async function decidePromotion(input: PromotionInput): Promise<PromotionD
   const refused = (reason: string): PromotionDecision => ({ promoted: false, reason, comparison: null });
   if (input.submittedByClient)
     return refused(`trained on data a client key submitted: never promoted automatically; ${byHand}`);
-  if (input.policy === 'never') return refused(`AUTO_PROMOTE=never: ${byHand}`);
   const { serving } = input;
+  // Nothing serves yet: any model is better than none (and AUTO_PROMOTE governs replacing one).
   if (!serving) return { promoted: true, reason: 'first model: promoted', comparison: null };
+  if (input.policy === 'never') return refused(`AUTO_PROMOTE=never: ${byHand}`);
   if (input.policy === 'always') return { promoted: true, reason: 'AUTO_PROMOTE=always', comparison: null };
   const servingManifest = serving.predictor.manifest;
   if (!servingManifest.trainingSet) {
