@@ -124,7 +124,9 @@ describe('the web console in headless Chromium', () => {
       '2 / 3',
       '3 / 3',
     ]);
-    expect(Number(await page.locator('#job-epochs tbody tr').nth(2).locator('td').nth(1).textContent())).toBeGreaterThan(0.5);
+    expect(
+      Number(await page.locator('#job-epochs tbody tr').nth(2).locator('td').nth(1).textContent()),
+    ).toBeGreaterThan(0.5);
     expect(await page.locator('#job-promotion').textContent()).toBe('Promoted: first model: promoted');
     // The first version serves at once: nothing served before it.
     await expect.poll(() => page.locator('#serving').textContent()).toBe('serving v1');
@@ -209,7 +211,7 @@ describe('the web console in headless Chromium', () => {
 
     await screenshot('console');
     expect(browser.foreignRequests).toEqual([]);
-  });
+  }, 180_000);
 
   it('fits a 390 px wide phone screen: nothing scrolls sideways', async () => {
     await page.setViewportSize({ width: 390, height: 844 });

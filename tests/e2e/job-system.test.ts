@@ -94,7 +94,12 @@ describe('the job system end to end', () => {
       feedback_uri: feedbackUri,
       model_version: 1,
       // None of the verified rows was trained on: all are scored.
-      metrics: { weighted_f1: expect.any(Number), min_f1: expect.any(Number), seen_rows: 0, unseen_rows: 100 },
+      metrics: {
+        weighted_f1: expect.any(Number),
+        min_f1: expect.any(Number),
+        seen_rows: 0,
+        unseen_rows: 100,
+      },
     });
     const feedback = (await s3.store.downloadBytes(feedbackUri)).toString('utf8').trim().split('\n');
     expect(feedback).toHaveLength(1 + 100);

@@ -54,13 +54,17 @@ describe('evaluation that cannot leak', () => {
   const dataset = () => `s3://${system.s3.buckets.dataset}`;
   const manifestOf = async (version: number) =>
     JSON.parse(
-      (await system.s3.store.downloadBytes(`s3://${system.s3.buckets.models}/${version}/manifest.json`)).toString(
-        'utf8',
-      ),
+      (
+        await system.s3.store.downloadBytes(`s3://${system.s3.buckets.models}/${version}/manifest.json`)
+      ).toString('utf8'),
     ) as ModelManifest;
   const trainFile = async (client: JobClient, uri: string, epochs: number): Promise<JobView> => {
     const job = await client.finished(
-      await client.submit('/v1/train/csv', { train_file_s3: uri, epoch_num: epochs, best_model_metric: 'eval_f1' }),
+      await client.submit('/v1/train/csv', {
+        train_file_s3: uri,
+        epoch_num: epochs,
+        best_model_metric: 'eval_f1',
+      }),
       120_000,
     );
     expect(job.status, JSON.stringify(job.error)).toBe('SUCCEEDED');
@@ -89,7 +93,8 @@ describe('evaluation that cannot leak', () => {
     });
     const running = await admin.until(
       id,
-      (view) => view.status !== 'QUEUED' && view.status !== 'RUNNING' ? true : (view.report?.epochs.length ?? 0) > 0,
+      (view) =>
+        view.status !== 'QUEUED' && view.status !== 'RUNNING' ? true : (view.report?.epochs.length ?? 0) > 0,
       120_000,
     );
     expect(running.status, 'epochs are shown before the job ends').toBe('RUNNING');
@@ -104,7 +109,11 @@ describe('evaluation that cannot leak', () => {
     expect(done.report?.epochs.map((e) => e.epoch)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
     expect(done.report?.promotion).toMatchObject({ promoted: true, reason: 'first model: promoted' });
     const model = (await admin.get('/v1/models/1')).body;
-    expect(model.promotion).toMatchObject({ promoted: true, reason: 'first model: promoted', comparison: null });
+    expect(model.promotion).toMatchObject({
+      promoted: true,
+      reason: 'first model: promoted',
+      comparison: null,
+    });
 
     const manifest = await manifestOf(1);
     expect(manifest.trainingSet).toMatchObject({
@@ -114,9 +123,9 @@ describe('evaluation that cannot leak', () => {
     // Validation rows are exactly the rule's: never fitted on, every other row fitted on.
     const validation = base.filter((row) => isValidationRow(row.text));
     expect(validation.every((row) => trainedOn(manifest, row.text) === false)).toBe(true);
-    expect(base.filter((row) => !isValidationRow(row.text)).every((row) => trainedOn(manifest, row.text))).toBe(
-      true,
-    );
+    expect(
+      base.filter((row) => !isValidationRow(row.text)).every((row) => trainedOn(manifest, row.text)),
+    ).toBe(true);
     // Stratified enough: every class keeps 6–14% of its rows for validation.
     for (const label of new Set(base.map((row) => row.label))) {
       const rows = base.filter((row) => row.label === label);
@@ -133,14 +142,18 @@ describe('evaluation that cannot leak', () => {
     const [first, second] = [await manifestOf(1), await manifestOf(2)];
     // A row the first model trained on is trained on by the second; none of its unseen rows moved into training.
     const unseenByFirst = base.filter((row) => trainedOn(first, row.text) === false);
-    expect(base.filter((row) => trainedOn(first, row.text)).every((row) => trainedOn(second, row.text))).toBe(true);
+    expect(base.filter((row) => trainedOn(first, row.text)).every((row) => trainedOn(second, row.text))).toBe(
+      true,
+    );
     expect(unseenByFirst.filter((row) => trainedOn(second, row.text)).length).toBeLessThanOrEqual(
       Math.ceil(unseenByFirst.length * 0.01),
     );
 
     const common = grown.filter(
       (row) =>
-        isValidationRow(row.text) && trainedOn(first, row.text) === false && trainedOn(second, row.text) === false,
+        isValidationRow(row.text) &&
+        trainedOn(first, row.text) === false &&
+        trainedOn(second, row.text) === false,
     );
     const { promotion } = (await admin.get('/v1/models/2')).body as { promotion: Record<string, unknown> };
     const comparison = promotion.comparison as { candidate: number; serving: number; rows: number };
@@ -170,7 +183,10 @@ describe('evaluation that cannot leak', () => {
     const job = await trainFile(client, uri, 3);
     expect(job.result?.model_version).toBe(3);
     expect(job.result?.details).toMatchObject({ promoted: false });
-    const model = (await admin.get('/v1/models/3')).body as { stage: string; promotion: Record<string, unknown> };
+    const model = (await admin.get('/v1/models/3')).body as {
+      stage: string;
+      promotion: Record<string, unknown>;
+    };
     expect(model.stage).toBe('NONE');
     expect(model.promotion).toMatchObject({ promoted: false, comparison: null });
     expect(model.promotion.reason).toMatch(/client key/);
@@ -195,7 +211,7 @@ describe('evaluation that cannot leak', () => {
     });
     expect(before.point).toMatchObject({ seen_rows: 0, unseen_rows: fresh.length });
     const third = await manifestOf(3);
-    const shadow = (before.point?.shadow as Record<string, unknown>[])[0];
+    const [shadow] = (before.point?.shadow ?? []) as Record<string, unknown>[];
     expect(shadow).toMatchObject({
       model_version: 3,
       scored_rows: fresh.filter((row) => trainedOn(third, row.text) === false).length,
@@ -210,7 +226,7 @@ describe('evaluation that cannot leak', () => {
     await system.s3.store.upload(`${dataset()}/with-fresh.csv`, labelledCsv([...grown, ...fresh]));
     const retrained = await trainFile(admin, `${dataset()}/with-fresh.csv`, 3);
     const version = retrained.result?.model_version as number;
-    if (!(retrained.result?.details as { promoted: boolean }).promoted) await promoteByHand(version);
+    if (retrained.result?.details.promoted !== true) await promoteByHand(version);
     const after = await predictVerified('fresh-again.csv', fresh);
     expect(after.job.result?.model_version).toBe(version);
     const retrainedManifest = await manifestOf(version);

@@ -395,7 +395,8 @@ async function refreshChart() {
 function showShadows(points) {
   const latest = new Map();
   for (const point of points) {
-    for (const score of point.shadow ?? []) latest.set(score.model_version, { ...score, job_id: point.job_id });
+    for (const score of point.shadow ?? [])
+      latest.set(score.model_version, { ...score, job_id: point.job_id });
   }
   const rows = [...latest.values()]
     .sort((a, b) => b.model_version - a.model_version)

@@ -100,10 +100,13 @@ export const uploadAnswer = z.object({
 export const monitoringPoint = z.object({
   job_id: z.string().meta({ description: 'the predict job that was scored' }),
   model_version: modelVersionNumber.meta({ description: 'the model version that predicted' }),
-  weighted_f1: z.number().nullable().meta({
-    description: 'weighted F1 on the labelled rows the model did not train on; null when it trained on all',
-    examples: [0.91],
-  }),
+  weighted_f1: z
+    .number()
+    .nullable()
+    .meta({
+      description: 'weighted F1 on the labelled rows the model did not train on; null when it trained on all',
+      examples: [0.91],
+    }),
   min_f1: z
     .number()
     .nullable()
@@ -124,7 +127,10 @@ export const monitoringPoint = z.object({
     .array(
       z.object({
         model_version: modelVersionNumber.meta({ description: 'a READY version newer than the serving one' }),
-        weighted_f1: z.number().nullable().meta({ description: 'its weighted F1 on the rows it did not train on' }),
+        weighted_f1: z
+          .number()
+          .nullable()
+          .meta({ description: 'its weighted F1 on the rows it did not train on' }),
         min_f1: z.number().nullable().meta({ description: 'its lowest per-class F1 on the same rows' }),
         scored_rows: z.number().int().meta({ description: 'labelled rows it did not train on' }),
         seen_rows: z.number().int().meta({ description: 'labelled rows it trained on, left out' }),

@@ -7,7 +7,6 @@ const s3Uri = z.string().regex(/^s3:\/\//);
 const jobId = z.string().uuid();
 const etag = z.string().min(1).max(256);
 const modelVersion = z.number().int();
-const f1 = (description: string) => z.number().meta({ description, examples: [0.91] });
 
 /**
  * The job catalog: each job name, its queue, and a versioned schema for its payload and result.
@@ -47,10 +46,18 @@ export const JOBS = {
       model_version: modelVersion.meta({ description: 'the model version that predicted', examples: [3] }),
       metrics: z
         .object({
-          weighted_f1: f1(
-            'weighted F1 on the labelled rows the model did not train on; null when it trained on all of them',
-          ).nullable(),
-          min_f1: f1('the lowest per-class F1 on the same rows').nullable(),
+          weighted_f1: z
+            .number()
+            .nullable()
+            .meta({
+              description:
+                'weighted F1 on the labelled rows the model did not train on; null when it trained on all of them',
+              examples: [0.91],
+            }),
+          min_f1: z
+            .number()
+            .nullable()
+            .meta({ description: 'the lowest per-class F1 on the same rows', examples: [0.74] }),
           seen_rows: z.number().int().nullable().meta({
             description:
               'labelled rows the model trained on, left out of the scores; null when its manifest does not say (every row scored)',

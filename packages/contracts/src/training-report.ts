@@ -19,19 +19,30 @@ export const promotionRecord = z.object({
       candidate: score('this version on the common rows'),
       serving: score('the serving version on the same rows'),
       serving_version: z.number().int().meta({ description: 'the version it was compared with' }),
-      rows: z.number().int().meta({
-        description: 'labelled rows neither version trained on (validation rows of this training)',
-        examples: [412],
-      }),
+      rows: z
+        .number()
+        .int()
+        .meta({
+          description: 'labelled rows neither version trained on (validation rows of this training)',
+          examples: [412],
+        }),
     })
     .nullable()
     .meta({ description: 'the comparison the decision rests on; null when none was made' }),
-  decided_at: z.string().meta({ description: 'when (ISO 8601, UTC)', examples: ['2026-12-01T09:30:00.000Z'] }),
+  decided_at: z
+    .string()
+    .meta({ description: 'when (ISO 8601, UTC)', examples: ['2026-12-01T09:30:00.000Z'] }),
 });
 
 export const epochReport = z.object({
-  epoch: z.number().int().meta({ description: '1-based', examples: [3] }),
-  epochs: z.number().int().meta({ description: 'epochs the training runs', examples: [10] }),
+  epoch: z
+    .number()
+    .int()
+    .meta({ description: '1-based', examples: [3] }),
+  epochs: z
+    .number()
+    .int()
+    .meta({ description: 'epochs the training runs', examples: [10] }),
   train_loss: z.number().meta({ description: 'mean training loss of the epoch' }),
   eval_f1: score('weighted F1 on the validation rows after this epoch'),
   eval_f1_min: score('the lowest per-class F1 on the validation rows after this epoch'),

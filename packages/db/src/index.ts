@@ -26,13 +26,13 @@ export {
   type NewMonitoringMetric,
 } from './repositories/monitoring-repository';
 export {
-  type FailedAttempt,
-  type NewTrackingEntry,
-  TrackingOutboxRepository,
-} from './repositories/tracking-outbox-repository';
-export {
   type LatestShadowScore,
   type NewShadowScore,
   ShadowScoreRepository,
 } from './repositories/shadow-score-repository';
+export {
+  type FailedAttempt,
+  type NewTrackingEntry,
+  TrackingOutboxRepository,
+} from './repositories/tracking-outbox-repository';
 export { type Tx, withTransaction } from './transaction';

@@ -126,7 +126,8 @@ describe('job status, listing and cancelling, over real MySQL and Redis', () => 
       });
       const promotion = {
         promoted: false,
-        reason: 'trained on data a client key submitted: never promoted automatically; an admin promotes by hand',
+        reason:
+          'trained on data a client key submitted: never promoted automatically; an admin promotes by hand',
         comparison: null,
         decided_at: new Date().toISOString(),
       };

@@ -64,7 +64,10 @@ export class FeedbackScorer {
 
   scores(): FeedbackScores {
     return {
-      serving: { ...this.serving.score(this.labels), seenRows: this.serving.unknown ? null : this.serving.seen },
+      serving: {
+        ...this.serving.score(this.labels),
+        seenRows: this.serving.unknown ? null : this.serving.seen,
+      },
       shadows: this.shadows.map(({ lease, tally }) => ({
         lease,
         ...tally.score(this.labels),

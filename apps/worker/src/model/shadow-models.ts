@@ -54,7 +54,10 @@ export class ShadowModels {
       } catch (error) {
         loaded.leases--;
         this.loaded.delete(row.id);
-        this.deps.logger.warn({ err: error, modelVersion: row.version }, 'shadow version not loaded; skipped');
+        this.deps.logger.warn(
+          { err: error, modelVersion: row.version },
+          'shadow version not loaded; skipped',
+        );
       }
     }
     return leases;

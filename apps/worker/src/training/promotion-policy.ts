@@ -44,7 +44,8 @@ export async function decidePromotion(input: PromotionInput): Promise<PromotionD
   }
   const candidateManifest = input.candidate.predictor.manifest;
   const common = input.candidate.rows.filter(
-    (row) => trainedOn(candidateManifest, row.text) === false && trainedOn(servingManifest, row.text) === false,
+    (row) =>
+      trainedOn(candidateManifest, row.text) === false && trainedOn(servingManifest, row.text) === false,
   );
   if (common.length < input.minRows) {
     return refused(
