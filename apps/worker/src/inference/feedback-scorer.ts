@@ -20,6 +20,8 @@ export interface FeedbackScores {
   /** The serving model; `seenRows` null when its manifest does not record its training set. */
   serving: Score & { seenRows: number | null };
   shadows: (Score & { lease: ShadowLease; seenRows: number })[];
+  /** Shadows whose predictions failed: left out (a shadow never fails the job it watches). */
+  failed: { lease: ShadowLease; error: unknown }[];
 }
 
 /**
@@ -51,11 +53,18 @@ export class FeedbackScorer {
       else this.serving.add(this.index(row.label), this.index(row.predicted));
     }
     for (const { lease, tally } of this.shadows) {
+      if (tally.error !== undefined) continue;
       // A shadow whose manifest does not say counts every row seen: it is never scored on rows it may know.
       const unseen = rows.filter((row) => trainedOn(lease.predictor.manifest, row.text) === false);
       tally.seen += rows.length - unseen.length;
       if (unseen.length === 0) continue;
-      const predictions = await lease.predictor.predict(unseen.map((row) => row.text));
+      const predictions = await lease.predictor
+        .predict(unseen.map((row) => row.text))
+        .catch((error: unknown) => {
+          tally.error = error;
+          return null;
+        });
+      if (!predictions) continue;
       unseen.forEach((row, i) => {
         tally.add(this.index(row.label), this.index(predictions[i]?.label ?? ''));
       });
@@ -68,11 +77,12 @@ export class FeedbackScorer {
         ...this.serving.score(this.labels),
         seenRows: this.serving.unknown ? null : this.serving.seen,
       },
-      shadows: this.shadows.map(({ lease, tally }) => ({
-        lease,
-        ...tally.score(this.labels),
-        seenRows: tally.seen,
-      })),
+      shadows: this.shadows
+        .filter(({ tally }) => tally.error === undefined)
+        .map(({ lease, tally }) => ({ lease, ...tally.score(this.labels), seenRows: tally.seen })),
+      failed: this.shadows.flatMap(({ lease, tally }) =>
+        tally.error === undefined ? [] : [{ lease, error: tally.error }],
+      ),
     };
   }
 
@@ -90,6 +100,7 @@ export class FeedbackScorer {
 
 class Tally {
   seen = 0;
+  error: unknown;
   private readonly truth: number[] = [];
   private readonly predicted: number[] = [];
 

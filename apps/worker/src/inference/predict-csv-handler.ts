@@ -171,7 +171,12 @@ async function predictFile(
   if (feedback && labelledRows === 0) await deps.store.delete(feedbackUri);
   let metrics: Result['metrics'] = null;
   if (labelledRows > 0) {
-    const { serving, shadows: shadowScores } = scorer.scores();
+    const { serving, shadows: shadowScores, failed } = scorer.scores();
+    for (const { lease: shadow, error } of failed)
+      context.logger.warn(
+        { err: error, shadowVersion: shadow.version },
+        'shadow version could not predict; not scored',
+      );
     metrics = {
       weighted_f1: serving.weightedF1,
       min_f1: serving.minF1,
