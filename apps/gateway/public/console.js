@@ -380,15 +380,17 @@ function drawChart(points, boxWidth) {
 
 async function refreshChart() {
   const { items } = await api('v1/monitoring');
+  showShadows(items);
+  // A point whose every verified row the model trained on has no F1: nothing to draw.
+  const scored = items.filter((point) => point.weighted_f1 !== null);
   const box = $('chart');
-  if (items.length === 0) {
+  if (scored.length === 0) {
     box.replaceChildren(
       el('p', { class: 'hint' }, 'No monitored predictions yet: predict a file with verified labels.'),
     );
     return;
   }
-  box.replaceChildren(drawChart(items, box.clientWidth));
-  showShadows(items);
+  box.replaceChildren(drawChart(scored, box.clientWidth));
 }
 
 /** The newest shadow score of each version, from the monitoring points (oldest first). */
