@@ -119,6 +119,16 @@ describe('the web console in headless Chromium', () => {
     const trainJob = await runJob('#train-button');
     await expect.poll(() => page.locator('#job-detail').textContent()).toBe('model version 1');
     expect(trainJob).toMatch(/^[0-9a-f-]{36}$/);
+    // Every epoch's validation figures, and the promotion decision with its reason.
+    expect(await page.locator('#job-epochs tbody tr td:first-child').allTextContents()).toEqual([
+      '1 / 3',
+      '2 / 3',
+      '3 / 3',
+    ]);
+    expect(
+      Number(await page.locator('#job-epochs tbody tr').nth(2).locator('td').nth(1).textContent()),
+    ).toBeGreaterThan(0.5);
+    expect(await page.locator('#job-promotion').textContent()).toBe('Promoted: first model: promoted');
     // The first version serves at once: nothing served before it.
     await expect.poll(() => page.locator('#serving').textContent()).toBe('serving v1');
     expect(await badgeColour()).toBe(GREEN);
@@ -168,7 +178,14 @@ describe('the web console in headless Chromium', () => {
     await page.locator('#metric').selectOption('eval_f1_min');
     await runJob('#train-button');
     await expect.poll(() => page.locator('#job-detail').textContent()).toBe('model version 2');
+    expect(await page.locator('#job-epochs tbody tr').count()).toBe(2);
+    expect(await page.locator('#job-promotion').textContent()).toBe(
+      'Not promoted: AUTO_PROMOTE=never: an admin promotes by hand',
+    );
     const second = page.locator('#model-table tr[data-version="2"]');
+    await expect
+      .poll(() => second.locator('td.promotion').textContent())
+      .toBe('AUTO_PROMOTE=never: an admin promotes by hand');
     await expect.poll(() => second.getAttribute('data-stage')).toBe('NONE');
     await second.locator('button.promote').click();
     await expect.poll(() => second.getAttribute('data-stage')).toBe('PRODUCTION');
@@ -201,15 +218,23 @@ describe('the web console in headless Chromium', () => {
     });
     await expect.poll(() => page.locator('#jobs tbody tr').count()).toBe(5);
 
+    // v3 is READY and newer than the serving v2: the next prediction also scores it, as a shadow.
+    await page.locator('#job-uri').fill(predictUri);
+    await runJob('#predict-button');
+    const shadow = page.locator('#shadow-table tr[data-version="3"]');
+    await shadow.waitFor();
+    // v3 trained on most of these verified rows (they were feedback): it is scored only on the others.
+    expect(await shadow.locator('td').nth(3).textContent()).toMatch(/^\d+$/);
+
     await screenshot('console');
     expect(browser.foreignRequests).toEqual([]);
-  });
+  }, 180_000);
 
   it('fits a 390 px wide phone screen: nothing scrolls sideways', async () => {
     await page.setViewportSize({ width: 390, height: 844 });
     await page.reload();
     await page.locator('#model-table tr[data-version="3"]').waitFor();
-    await expect.poll(() => page.locator('#chart circle.point-weighted_f1').count()).toBe(2);
+    await expect.poll(() => page.locator('#chart circle.point-weighted_f1').count()).toBe(3);
     const { scrollWidth, clientWidth } = await page.evaluate(() => {
       const root = document.documentElement;
       return { scrollWidth: root.scrollWidth, clientWidth: root.clientWidth };

@@ -1,3 +1,4 @@
+import type { JobReport } from '@shelfwise/contracts';
 import { expect } from 'vitest';
 import { bearer, pollUntil, TEST_ADMIN_KEY } from './app-process';
 
@@ -13,6 +14,8 @@ export interface JobView {
     details: Record<string, unknown>;
   } | null;
   error: { code: string; message: string } | null;
+  /** A training job's epochs and promotion decision. */
+  report: JobReport | null;
 }
 
 export interface Answer {

@@ -134,6 +134,8 @@ async function watch(jobId) {
   $('job-status').className = '';
   $('job-progress').value = 0;
   $('job-detail').textContent = '';
+  $('job-epochs').hidden = true;
+  $('job-promotion').textContent = '';
   while (watched === jobId) {
     let job;
     try {
@@ -164,6 +166,7 @@ function showJob(job) {
       ? `model version ${job.result.model_version}`
       : '';
   $('job-detail').textContent = detail;
+  showReport(job.report);
   const hasOutput = job.type === 'PREDICT_CSV' && job.status === 'SUCCEEDED';
   const details = job.result?.details ?? {};
   const files = [
@@ -182,6 +185,27 @@ function showJob(job) {
   });
   const separated = links.flatMap((link, i) => (i === 0 ? [link] : [' · ', link]));
   $('job-output').replaceChildren(...(hasOutput ? separated : []));
+}
+
+/** A training job's epochs as they finish, then its promotion decision and the reason. */
+function showReport(report) {
+  const epochs = report?.epochs ?? [];
+  $('job-epochs').hidden = epochs.length === 0;
+  $('job-epochs').tBodies[0].replaceChildren(
+    ...epochs.map((e) =>
+      el(
+        'tr',
+        {},
+        el('td', {}, `${e.epoch} / ${e.epochs}`),
+        el('td', {}, figure(e.eval_f1)),
+        el('td', {}, figure(e.eval_f1_min)),
+      ),
+    ),
+  );
+  const promotion = report?.promotion;
+  $('job-promotion').textContent = promotion
+    ? `${promotion.promoted ? 'Promoted' : 'Not promoted'}: ${promotion.reason}`
+    : '';
 }
 
 async function refreshJobs() {
@@ -240,6 +264,7 @@ async function refreshModels() {
       el('td', {}, figure(model.metrics?.eval_f1)),
       el('td', {}, figure(model.metrics?.eval_f1_min)),
       el('td', {}, when(model.created_at)),
+      el('td', { class: 'promotion' }, model.promotion?.reason ?? ''),
       action,
     );
   });
@@ -366,14 +391,40 @@ function drawChart(points, boxWidth) {
 
 async function refreshChart() {
   const { items } = await api('v1/monitoring');
+  showShadows(items);
+  // A point whose every verified row the model trained on has no F1: nothing to draw.
+  const scored = items.filter((point) => point.weighted_f1 !== null);
   const box = $('chart');
-  if (items.length === 0) {
+  if (scored.length === 0) {
     box.replaceChildren(
       el('p', { class: 'hint' }, 'No monitored predictions yet: predict a file with verified labels.'),
     );
     return;
   }
-  box.replaceChildren(drawChart(items, box.clientWidth));
+  box.replaceChildren(drawChart(scored, box.clientWidth));
+}
+
+/** The newest shadow score of each version, from the monitoring points (oldest first). */
+function showShadows(points) {
+  const latest = new Map();
+  for (const point of points) {
+    for (const score of point.shadow ?? [])
+      latest.set(score.model_version, { ...score, job_id: point.job_id });
+  }
+  const rows = [...latest.values()]
+    .sort((a, b) => b.model_version - a.model_version)
+    .map((score) =>
+      el(
+        'tr',
+        { 'data-version': String(score.model_version) },
+        el('td', {}, `v${score.model_version}`),
+        el('td', {}, figure(score.weighted_f1)),
+        el('td', {}, figure(score.min_f1)),
+        el('td', {}, String(score.scored_rows)),
+        el('td', {}, score.job_id.slice(0, 8)),
+      ),
+    );
+  $('shadow-table').tBodies[0].replaceChildren(...rows);
 }
 
 /** A plain link cannot send the key: fetch the file with it, then save the blob under the gateway's name. */

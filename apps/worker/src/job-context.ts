@@ -1,3 +1,4 @@
+import type { JobReport } from '@shelfwise/contracts';
 import type { InputVersion } from '@shelfwise/db';
 import type { Logger } from '@shelfwise/logger';
 
@@ -17,6 +18,8 @@ export interface JobContext {
   progress(fraction: number): Promise<void>;
   /** Throws the reason the run must stop (JobCancelledError when cancelled), if any; call between batches. */
   checkCancelled(): Promise<void>;
+  /** Shows what the job has done so far on its row (GET /v1/jobs/:id): a training job's epochs and decision. */
+  report(report: JobReport): Promise<void>;
   /** Records the model version the job uses, as soon as it is known. */
   useModelVersion(modelVersionId: number, version: number): Promise<void>;
   /**

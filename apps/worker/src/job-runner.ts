@@ -228,6 +228,7 @@ export class JobRunner {
       checkCancelled: async () => {
         run.signal.throwIfAborted();
       },
+      report: async (report) => owned(jobs.recordReport(run.owner, report)),
       useModelVersion: async (modelVersionId: number, version: number) => {
         // Bound once known: every later line of this job names the model version too.
         logger.setBindings({ modelVersion: version });

@@ -8,6 +8,7 @@ import {
   JobRepository,
   ModelVersionRepository,
   MonitoringRepository,
+  ShadowScoreRepository,
 } from '@shelfwise/db';
 import { createInfrastructure, createRedis } from '@shelfwise/infrastructure';
 import { healthRoutes, onShutdown } from '@shelfwise/lifecycle';
@@ -22,7 +23,8 @@ import { WorkerStoppingError } from './errors/worker-stopping-error';
 import { predictCsvHandler } from './inference/predict-csv-handler';
 import { handlerTable } from './job-handlers';
 import { JobRunner } from './job-runner';
-import { ModelServer } from './model/model-server';
+import { type LoadPredictor, ModelServer } from './model/model-server';
+import { ShadowModels } from './model/shadow-models';
 import { predictOnlineHandler } from './online/predict-online-handler';
 import { Reconciler } from './reconciler';
 import { RunningJobs } from './run/running-jobs';
@@ -49,12 +51,20 @@ const tracking = createTracking({ config: config.mlflow, db, store, logger });
 
 // One registry for the process, served at GET /metrics on WORKER_PORT.
 const metrics = new WorkerMetrics(new Registry());
+const load: LoadPredictor = (model) => loadModel({ ...model, device: config.inference.device });
 const models = new ModelServer({
   models: modelVersions,
   store,
-  load: (model) => loadModel({ ...model, device: config.inference.device }),
+  load,
   logger,
   metrics,
+});
+const shadows = new ShadowModels({
+  models: modelVersions,
+  store,
+  load,
+  logger,
+  maxVersions: config.training.shadowMaxVersions,
 });
 const handlers = handlerTable(
   [
@@ -64,6 +74,8 @@ const handlers = handlerTable(
         store,
         models,
         monitoring: new MonitoringRepository(db),
+        shadows,
+        shadowScores: new ShadowScoreRepository(db),
         feedback,
         buckets: config.s3.buckets,
         batchSize: config.inference.batchSize,
@@ -80,6 +92,8 @@ const handlers = handlerTable(
         models,
         modelsBucket: config.s3.buckets.models,
         autoPromote: config.training.autoPromote,
+        promotionMinRows: config.training.promotionMinRows,
+        load,
         seed: 42,
         tracking: tracking.jobs,
         feedback: {
@@ -172,6 +186,7 @@ onShutdown(
     // After the consumers: jobs finishing during shutdown still record their entries (sent later).
     await tracking.dispatcher?.stop();
     await models.stop();
+    shadows.stop();
     await producer.close();
     await new Promise<void>((resolve) => server.close(() => resolve()));
     connection.disconnect();

@@ -75,6 +75,10 @@ export interface Config {
   };
   training: {
     autoPromote: 'better-or-equal' | 'always' | 'never';
+    /** Rows neither model trained on needed for an automatic promotion. */
+    promotionMinRows: number;
+    /** How many READY versions newer than the serving one are shadow-scored on feedback. */
+    shadowMaxVersions: number;
     retrainCron: string | undefined;
     retrainMinRows: number;
     retrainEpochs: number;
@@ -177,6 +181,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     },
     training: {
       autoPromote: env.AUTO_PROMOTE,
+      promotionMinRows: env.PROMOTION_MIN_ROWS,
+      shadowMaxVersions: env.SHADOW_MAX_VERSIONS,
       retrainCron: env.RETRAIN_CRON,
       retrainMinRows: env.RETRAIN_MIN_ROWS,
       retrainEpochs: env.RETRAIN_EPOCHS,

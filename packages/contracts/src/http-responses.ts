@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { jobView } from './http';
+import { promotionRecord } from './training-report';
 
 /** HTTP answers that had no schema: the OpenAPI document and the clients (console, CLI) read these. */
 
@@ -48,6 +49,9 @@ export const modelView = z.object({
     .string()
     .nullable()
     .meta({ description: 'when it last became the serving version (ISO 8601); null if never' }),
+  promotion: promotionRecord
+    .nullable()
+    .meta({ description: 'the automatic promotion decision of its training; null for older versions' }),
 });
 
 export const modelList = z.object({
@@ -101,11 +105,43 @@ export const uploadAnswer = z.object({
 export const monitoringPoint = z.object({
   job_id: z.string().meta({ description: 'the predict job that was scored' }),
   model_version: modelVersionNumber.meta({ description: 'the model version that predicted' }),
-  weighted_f1: z.number().meta({ description: 'weighted F1 on the labelled rows', examples: [0.91] }),
-  min_f1: z.number().meta({ description: 'the lowest per-class F1 on the labelled rows', examples: [0.74] }),
+  weighted_f1: z
+    .number()
+    .nullable()
+    .meta({
+      description: 'weighted F1 on the labelled rows the model did not train on; null when it trained on all',
+      examples: [0.91],
+    }),
+  min_f1: z
+    .number()
+    .nullable()
+    .meta({ description: 'the lowest per-class F1 on the same rows', examples: [0.74] }),
   per_class_f1: z.unknown().meta({ description: 'F1 per category, keyed by label' }),
   rows: z.number().int().meta({ description: 'rows the job predicted' }),
   labelled_rows: z.number().int().meta({ description: 'rows with `HUMAN_VERIFIED_Category`' }),
+  seen_rows: z.number().int().nullable().meta({
+    description:
+      'labelled rows the model trained on, left out of the F1; null when its manifest does not record its training set (format 1: every labelled row is scored)',
+  }),
+  unseen_rows: z
+    .number()
+    .int()
+    .nullable()
+    .meta({ description: 'labelled rows the F1 is computed on; null when not known (as `seen_rows`)' }),
+  shadow: z
+    .array(
+      z.object({
+        model_version: modelVersionNumber.meta({ description: 'a READY version newer than the serving one' }),
+        weighted_f1: z
+          .number()
+          .nullable()
+          .meta({ description: 'its weighted F1 on the rows it did not train on' }),
+        min_f1: z.number().nullable().meta({ description: 'its lowest per-class F1 on the same rows' }),
+        scored_rows: z.number().int().meta({ description: 'labelled rows it did not train on' }),
+        seen_rows: z.number().int().meta({ description: 'labelled rows it trained on, left out' }),
+      }),
+    )
+    .meta({ description: 'shadow scores of the same labelled rows by newer, not yet serving versions' }),
   latency_per_row_ms: z.number().meta({ description: 'model time per row, in milliseconds' }),
   created_at: isoTime('when it was scored (ISO 8601, UTC)'),
 });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { bestModelMetricSchema } from './best-model-metric';
 import { JOBS } from './job-catalog';
+import { jobReport } from './training-report';
 
 const s3Uri = z.string().regex(/^s3:\/\/[^/]+\/.+/, 'must be an s3://bucket/key URI');
 // A folder of CSVs: the bucket itself (s3://dataset/) or a prefix in it.
@@ -138,6 +139,10 @@ export const jobView = z.object({
     })
     .nullable()
     .meta({ description: 'set once the job SUCCEEDED' }),
+  report: jobReport.nullable().meta({
+    description:
+      'a training job: its epochs so far (while it runs) and then the promotion decision; null for other jobs',
+  }),
   error: z
     .object({
       code: z.string().meta({ description: 'a machine-readable reason', examples: ['INVALID_CSV'] }),

@@ -33,3 +33,11 @@ export {
   trainFeedbackPayload,
 } from './job-payloads';
 export { QUEUE_ROLES, QUEUES, type QueueName, type QueueRole } from './queues';
+export {
+  type EpochReportView,
+  epochReport,
+  type JobReport,
+  jobReport,
+  type PromotionRecord,
+  promotionRecord,
+} from './training-report';

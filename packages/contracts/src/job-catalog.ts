@@ -7,7 +7,6 @@ const s3Uri = z.string().regex(/^s3:\/\//);
 const jobId = z.string().uuid();
 const etag = z.string().min(1).max(256);
 const modelVersion = z.number().int();
-const f1 = (description: string) => z.number().meta({ description, examples: [0.91] });
 
 /**
  * The job catalog: each job name, its queue, and a versioned schema for its payload and result.
@@ -60,8 +59,27 @@ export const JOBS = {
       model_version: modelVersion.meta({ description: 'the model version that predicted', examples: [3] }),
       metrics: z
         .object({
-          weighted_f1: f1('weighted F1 of the predictions on the labelled rows'),
-          min_f1: f1('the lowest per-class F1 on the labelled rows'),
+          weighted_f1: z
+            .number()
+            .nullable()
+            .meta({
+              description:
+                'weighted F1 on the labelled rows the model did not train on; null when it trained on all of them',
+              examples: [0.91],
+            }),
+          min_f1: z
+            .number()
+            .nullable()
+            .meta({ description: 'the lowest per-class F1 on the same rows', examples: [0.74] }),
+          seen_rows: z.number().int().nullable().meta({
+            description:
+              'labelled rows the model trained on, left out of the scores; null when its manifest does not say (every row scored)',
+          }),
+          unseen_rows: z
+            .number()
+            .int()
+            .nullable()
+            .meta({ description: 'labelled rows scored; null when not known' }),
         })
         .nullable()
         .meta({ description: 'scores against the labelled rows; null without any' }),
@@ -117,7 +135,7 @@ export const JOBS = {
         }),
       metrics: z.record(z.string(), z.unknown()).meta({
         description:
-          'validation figures of the kept epoch (`eval_f1`, `eval_f1_min`, `per_class_f1`, `confusion_matrix`, `history` per epoch…) and `promotion`, why it was or was not promoted',
+          "validation figures of the kept epoch (`eval_f1`, `eval_f1_min`, `per_class_f1`, `confusion_matrix`, `history` per epoch…) and `promotion`, why it was or was not promoted (the whole decision: the job's `report.promotion`)",
       }),
     }),
   },

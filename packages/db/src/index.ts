@@ -28,6 +28,11 @@ export {
   type NewMonitoringMetric,
 } from './repositories/monitoring-repository';
 export {
+  type LatestShadowScore,
+  type NewShadowScore,
+  ShadowScoreRepository,
+} from './repositories/shadow-score-repository';
+export {
   type FailedAttempt,
   type NewTrackingEntry,
   TrackingOutboxRepository,

@@ -21,6 +21,8 @@ export interface MonitoredModel {
 export interface GatewayMetricSources {
   queues(): Promise<QueueDepth[]>;
   monitoredModels(): Promise<MonitoredModel[]>;
+  /** Shadow scores of versions newer than the serving one (their `stage` is not used); none if absent. */
+  shadowModels?(): Promise<Omit<MonitoredModel, 'stage'>[]>;
   minF1AlertThreshold: number;
   /** Bound on each read: a scrape must answer even while Redis or MySQL hangs (default 2 s). */
   timeoutMs?: number;
@@ -55,6 +57,7 @@ export class GatewayMetrics {
       });
     const queues = read('redis', sources.queues);
     const models = read('mysql', sources.monitoredModels);
+    const shadows = read('mysql', sources.shadowModels ?? (async () => []));
     const errors = new Counter({
       name: METRIC.sourceErrors,
       help: 'Scrape-time reads that failed or timed out, by source',
@@ -62,7 +65,7 @@ export class GatewayMetrics {
       registers,
       // Metrics are collected concurrently: wait for this scrape's reads so their failures show in it.
       async collect() {
-        await Promise.all([queues(), models()]);
+        await Promise.all([queues(), models(), shadows()]);
       },
     });
 
@@ -123,6 +126,28 @@ export class GatewayMetrics {
     quality(
       METRIC.monitoredMinF1,
       'Lowest per-class F1 of the latest monitored inference job, per model version',
+      (m) => m.minF1,
+    );
+    const shadowQuality = (name: string, help: string, pick: (model: MonitoredModel) => number) =>
+      new Gauge({
+        name,
+        help,
+        labelNames: ['model_version'],
+        registers,
+        async collect() {
+          this.reset();
+          for (const model of (await shadows()) ?? [])
+            this.set({ model_version: String(model.version) }, pick({ ...model, stage: 'NONE' }));
+        },
+      });
+    shadowQuality(
+      METRIC.shadowF1,
+      'Weighted F1 of a version newer than the serving one, on the latest verified rows it did not train on',
+      (m) => m.weightedF1,
+    );
+    shadowQuality(
+      METRIC.shadowMinF1,
+      'Lowest per-class F1 of a version newer than the serving one, on the same rows',
       (m) => m.minF1,
     );
     new Gauge({

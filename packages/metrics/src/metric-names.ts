@@ -24,6 +24,13 @@ export const METRIC = {
   monitoredF1: 'shelfwise_model_monitored_f1',
   /** Gauge{model_version, stage}: lowest per-class F1 of the latest monitored inference job, from MySQL. */
   monitoredMinF1: 'shelfwise_model_monitored_min_f1',
+  /**
+   * Gauge{model_version}: weighted F1 of a READY version newer than the serving one (shadow-scored), on the
+   * latest predict job's verified rows it did not train on.
+   */
+  shadowF1: 'shelfwise_model_shadow_f1',
+  /** Gauge{model_version}: the same shadow score's lowest per-class F1. */
+  shadowMinF1: 'shelfwise_model_shadow_min_f1',
   /** Gauge: MIN_F1_ALERT_THRESHOLD, exported so the alert rule and the dashboard read the configured value. */
   minF1AlertThreshold: 'shelfwise_model_min_f1_alert_threshold',
   /** Histogram{method, route, status}: gateway HTTP requests; route is the matched pattern, never the raw path. */

@@ -1,4 +1,4 @@
-import type { JobView } from '@shelfwise/contracts';
+import { type JobView, jobReport } from '@shelfwise/contracts';
 import type { Job } from '@shelfwise/db';
 import { storedResult } from './stored-result';
 
@@ -28,6 +28,8 @@ export function toJobView(job: Job): JobView {
     started_at: iso(job.startedAt),
     finished_at: iso(job.finishedAt),
     result: hasResult ? { output_uri: job.outputUri, model_version: modelVersionOf(details), details } : null,
+    // Written by the worker in the contract's shape while the job runs; kept after it ends.
+    report: jobReport.safeParse(job.report).data ?? null,
     // A job waiting for a retry keeps its last error, so users see why it is not done yet.
     error: job.errorCode ? { code: job.errorCode, message: job.errorMessage ?? '' } : null,
   };

@@ -1,4 +1,4 @@
-import { type Db, MonitoringRepository } from '@shelfwise/db';
+import { type Db, MonitoringRepository, ShadowScoreRepository } from '@shelfwise/db';
 import { GatewayMetrics, type Registry } from '@shelfwise/metrics';
 import type { Queue } from 'bullmq';
 import { queueDepths } from './queue-depths';
@@ -22,9 +22,11 @@ export function createGatewayMetrics(
   db: Db,
 ): GatewayMetrics {
   const monitoring = new MonitoringRepository(db);
+  const shadowScores = new ShadowScoreRepository(db);
   return new GatewayMetrics(options.registry, {
     queues: () => queueDepths(queues),
     monitoredModels: () => monitoring.latestPerModelVersion(MONITORED_VERSIONS),
+    shadowModels: () => shadowScores.latestPerModelVersion(MONITORED_VERSIONS),
     minF1AlertThreshold: options.minF1AlertThreshold,
   });
 }

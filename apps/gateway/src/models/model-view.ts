@@ -1,4 +1,4 @@
-import type { ModelView } from '@shelfwise/contracts';
+import { type ModelView, promotionRecord } from '@shelfwise/contracts';
 import type { ModelVersion } from '@shelfwise/db';
 
 /** A model version row as the API shows it. */
@@ -16,5 +16,7 @@ export function toModelView(model: ModelVersion): ModelView {
     training_job_id: model.trainingJobId,
     created_at: model.createdAt.toISOString(),
     promoted_at: model.promotedAt?.toISOString() ?? null,
+    // Written by workers in the contract's shape; a row that does not parse shows as no decision.
+    promotion: promotionRecord.safeParse(model.promotion).data ?? null,
   };
 }

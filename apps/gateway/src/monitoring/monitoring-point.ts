@@ -11,6 +11,15 @@ export function toMonitoringPoint(row: MonitoringPoint): Point {
     per_class_f1: row.perClassF1,
     rows: row.rows,
     labelled_rows: row.labelledRows,
+    seen_rows: row.seenRows,
+    unseen_rows: row.seenRows === null ? null : row.labelledRows - row.seenRows,
+    shadow: row.job.shadowScores.map((score) => ({
+      model_version: score.modelVersion.version,
+      weighted_f1: score.weightedF1,
+      min_f1: score.minF1,
+      scored_rows: score.scoredRows,
+      seen_rows: score.seenRows,
+    })),
     latency_per_row_ms: row.latencyPerRowMs,
     created_at: row.createdAt.toISOString(),
   };

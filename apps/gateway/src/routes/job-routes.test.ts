@@ -46,6 +46,7 @@ describe('job status, listing and cancelling, over real MySQL and Redis', () => 
         started_at: null,
         finished_at: null,
         result: null,
+        report: null,
         error: null,
       });
     });
@@ -112,6 +113,30 @@ describe('job status, listing and cancelling, over real MySQL and Redis', () => 
         model_version: 3,
         details: { model_version: 3, promoted: true, dataset_hash: 'ab', rows: 50, metrics },
       });
+    });
+
+    it("shows a training job's epochs while it runs, and its promotion decision after", async () => {
+      const job = await newRow('TRAIN_CSV');
+      const run = await startRun(jobs, job.id);
+      const epoch = { epoch: 1, epochs: 2, train_loss: 0.3, eval_f1: 0.91, eval_f1_min: 0.8 };
+      await jobs.recordReport(run, { epochs: [epoch], promotion: null });
+      expect((await get(`/v1/jobs/${job.id}`)).body).toMatchObject({
+        status: 'RUNNING',
+        report: { epochs: [epoch], promotion: null },
+      });
+      const promotion = {
+        promoted: false,
+        reason:
+          'trained on data a client key submitted: never promoted automatically; an admin promotes by hand',
+        comparison: null,
+        decided_at: new Date().toISOString(),
+      };
+      await jobs.recordReport(run, { epochs: [epoch, { ...epoch, epoch: 2 }], promotion });
+      await jobs.markSucceeded(run, { result: { model_version: 5, promoted: false } });
+      const done = (await get(`/v1/jobs/${job.id}`)).body;
+      expect(done.status).toBe('SUCCEEDED');
+      expect(done.report.epochs.map((e: { epoch: number }) => e.epoch)).toEqual([1, 2]);
+      expect(done.report.promotion).toEqual(promotion);
     });
 
     it('shows why a job failed', async () => {

@@ -79,6 +79,7 @@ describe('GET /metrics on the gateway, over real MySQL and Redis', () => {
         perClassF1: {},
         rows: 10,
         labelledRows: 10,
+        seenRows: 0,
         latencyPerRowMs: 1,
       });
     }

@@ -62,6 +62,7 @@ describe('model registry endpoints, over real MySQL', () => {
       training_job_id: null,
       created_at: expect.any(String),
       promoted_at: null,
+      promotion: null,
     });
   });
 

@@ -1,6 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { monitoringAnswer } from '@shelfwise/contracts';
-import { JobRepository, ModelVersionRepository, MonitoringRepository } from '@shelfwise/db';
+import {
+  JobRepository,
+  ModelVersionRepository,
+  MonitoringRepository,
+  ShadowScoreRepository,
+} from '@shelfwise/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, startGateway, type TestGateway } from '../test-support/test-gateway';
 import { createTestServices, type TestServices } from '../test-support/test-services';
@@ -15,6 +20,8 @@ describe('GET /v1/monitoring', () => {
     gateway = await startGateway(services);
     const { db } = services.database;
     const models = new ModelVersionRepository(db);
+    const jobIds: string[] = [];
+    const modelIds: number[] = [];
     for (const weightedF1 of [0.8, 0.9]) {
       const model = await models.create({
         artifactUri: (v) => `s3://models/${v}/`,
@@ -36,9 +43,21 @@ describe('GET /v1/monitoring', () => {
         perClassF1: { A: weightedF1, B: weightedF1 - 0.2 },
         rows: 100,
         labelledRows: 40,
+        seenRows: 5,
         latencyPerRowMs: 0.3,
       });
+      jobIds.push(job.id);
+      modelIds.push(model.id);
     }
+    // Version 2 was also scored, as a shadow, on the job version 1 answered.
+    await new ShadowScoreRepository(db).record({
+      jobId: jobIds[0] as string,
+      modelVersionId: modelIds[1] as number,
+      weightedF1: 0.85,
+      minF1: 0.65,
+      scoredRows: 30,
+      seenRows: 10,
+    });
   });
 
   afterAll(async () => {
@@ -54,7 +73,15 @@ describe('GET /v1/monitoring', () => {
       [1, 0.8, expect.closeTo(0.6)],
       [2, 0.9, expect.closeTo(0.7)],
     ]);
-    expect(items[0]).toMatchObject({ rows: 100, labelled_rows: 40, per_class_f1: { A: 0.8 } });
+    expect(items[0]).toMatchObject({
+      rows: 100,
+      labelled_rows: 40,
+      seen_rows: 5,
+      unseen_rows: 35,
+      per_class_f1: { A: 0.8 },
+      shadow: [{ model_version: 2, weighted_f1: 0.85, min_f1: 0.65, scored_rows: 30, seen_rows: 10 }],
+    });
+    expect(items[1]?.shadow).toEqual([]);
   });
 
   it('filters by model version and by time', async () => {

@@ -99,6 +99,7 @@ describe('tenancy: two client keys on every route', () => {
       perClassF1: { Dairy: 0.9 },
       rows: 1,
       labelledRows: 1,
+      seenRows: 0,
       latencyPerRowMs: 0.3,
     });
   });

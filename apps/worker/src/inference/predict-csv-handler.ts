@@ -1,10 +1,4 @@
-import {
-  CONFIDENCE_COLUMN,
-  evaluate,
-  HUMAN_LABEL_COLUMN,
-  PREDICTED_COLUMN,
-  TEXT_COLUMN,
-} from '@shelfwise/classifier';
+import { CONFIDENCE_COLUMN, HUMAN_LABEL_COLUMN, PREDICTED_COLUMN, TEXT_COLUMN } from '@shelfwise/classifier';
 import {
   feedbackUri as feedbackUriOf,
   type JobPayload,
@@ -12,14 +6,16 @@ import {
   reviewUri,
 } from '@shelfwise/contracts';
 import { clipText, readCsvBatches } from '@shelfwise/csv';
-import type { FeedbackRepository, MonitoringRepository } from '@shelfwise/db';
+import type { FeedbackRepository, MonitoringRepository, ShadowScoreRepository } from '@shelfwise/db';
 import type { ObjectStore } from '@shelfwise/storage';
 import { JobInputError } from '../errors/job-input-error';
 import type { JobContext, JobOutcome } from '../job-context';
 import type { RecordedHandler } from '../job-handlers';
 import type { ModelLease, ModelServer } from '../model/model-server';
+import type { ShadowLease, ShadowModels } from '../model/shadow-models';
 import type { JobTracking } from '../tracking/job-tracking';
 import { counted } from './counting-stream';
+import { FeedbackScorer, type VerifiedRow } from './feedback-scorer';
 import { RowProblems } from './row-problems';
 import { throttle } from './throttle';
 import { UploadSink } from './upload-sink';
@@ -28,6 +24,9 @@ export interface PredictCsvDependencies {
   store: ObjectStore;
   models: ModelServer;
   monitoring: MonitoringRepository;
+  /** READY versions newer than the serving one, scored on the verified rows too. */
+  shadows: ShadowModels;
+  shadowScores: ShadowScoreRepository;
   feedback: FeedbackRepository;
   buckets: { dataset: string; inference: string };
   batchSize: number;
@@ -42,9 +41,10 @@ type Result = JobResult<'predict-csv'>;
 /**
  * Streams the input CSV from S3, predicts in batches and streams the predictions back, in one pass with
  * bounded memory. Every invalid row is collected; if there is any, both uploads are aborted and the job
- * fails naming them, so nothing is written. Human-verified rows become feedback and are scored; unlabelled
- * rows the model is unsure of go to the review file, to be labelled and submitted back. An input that already
- * has prediction columns (a predictions file sent back) gets them replaced. The input is read at the version
+ * fails naming them, so nothing is written. Human-verified rows become feedback and are scored, by the
+ * serving model and every shadow version, each on the rows it did not train on; unlabelled rows the model
+ * is unsure of go to the review file, to be labelled and submitted back. An input that already has
+ * prediction columns (a predictions file sent back) gets them replaced. The input is read at the version
  * pinned at submission, and every stream stops with the run's signal.
  */
 export function predictCsvHandler(deps: PredictCsvDependencies): RecordedHandler<'predict-csv'> {
@@ -52,11 +52,14 @@ export function predictCsvHandler(deps: PredictCsvDependencies): RecordedHandler
     kind: 'recorded',
     run: async (payload, context) => {
       const lease = await deps.models.acquire({ fresh: true });
+      let shadows: ShadowLease[] = [];
       try {
         await context.useModelVersion(lease.modelVersionId, lease.version);
-        return await predictFile(deps, payload, context, lease);
+        shadows = await deps.shadows.acquire(lease.version);
+        return await predictFile(deps, payload, context, lease, shadows);
       } finally {
         lease.release();
+        for (const shadow of shadows) shadow.release();
       }
     },
   };
@@ -67,6 +70,7 @@ async function predictFile(
   payload: JobPayload<'predict-csv'>,
   context: JobContext,
   lease: ModelLease,
+  shadows: readonly ShadowLease[],
 ): Promise<JobOutcome<Result>> {
   const outputUri = `s3://${deps.buckets.inference}/${context.jobId}/predictions.csv`;
   const feedbackUri = feedbackUriOf(deps.buckets.dataset, context.jobId);
@@ -76,8 +80,7 @@ async function predictFile(
   // The version submitted (when the gateway pinned it), destroyed when the run is stopped.
   const input = counted(await deps.store.download(payload.inputUri, { etag: payload.inputEtag, signal }));
   const labelList = lease.predictor.labels;
-  // Labels are kept as indices: a label string sliced from a parsed chunk would keep that whole chunk alive.
-  const labelIndex = new Map(labelList.map((label, i) => [label, i]));
+  const knownLabels = new Set(labelList);
   const report = throttle(1_000, async () => {
     await context.progress(size > 0 ? Math.min(0.99, input.bytes / size) : 0);
     await context.checkCancelled();
@@ -96,8 +99,8 @@ async function predictFile(
   let confidenceAt = -1;
   const problems = new RowProblems();
   let unknownLabels = false;
-  const truth: number[] = [];
-  const predicted: number[] = [];
+  const scorer = new FeedbackScorer(lease.predictor.manifest, shadows);
+  let labelledRows = 0;
   let rows = 0;
   let predictMs = 0;
 
@@ -107,6 +110,7 @@ async function predictFile(
     predictMs += performance.now() - started;
     const verified: string[][] = [];
     const unsure: string[][] = [];
+    const scored: VerifiedRow[] = [];
     for (let i = 0; i < batch.length; i++) {
       const fields = batch[i] as string[];
       const prediction = predictions[i];
@@ -116,8 +120,7 @@ async function predictFile(
       const confidence = prediction.confidence.toFixed(6);
       if (label) {
         verified.push([fields[textAt] as string, label]);
-        truth.push(labelIndex.get(label) ?? -1);
-        predicted.push(labelIndex.get(prediction.label) ?? -1);
+        scored.push({ text: fields[textAt] as string, label, predicted: prediction.label });
       } else if (Number(confidence) < deps.reviewConfidence) {
         const row = reviewColumns.map((at) => fields[at] as string);
         if (verifiedAt < 0) row.push('');
@@ -136,7 +139,13 @@ async function predictFile(
         { neutraliseFormulas: true },
       );
     }
-    await Promise.all([output?.write(batch), feedback?.write(verified), review?.write(unsure)]);
+    labelledRows += scored.length;
+    await Promise.all([
+      output?.write(batch),
+      feedback?.write(verified),
+      review?.write(unsure),
+      scorer.add(scored),
+    ]);
   };
 
   try {
@@ -168,7 +177,7 @@ async function predictFile(
         rows++;
         if (!(fields[textAt] as string).trim()) problems.add(rows, `empty ${TEXT_COLUMN}`);
         const verified = verifiedAt >= 0 ? (fields[verifiedAt] as string).trim() : '';
-        if (verified && !labelIndex.has(verified)) {
+        if (verified && !knownLabels.has(verified)) {
           unknownLabels = true;
           problems.add(rows, `unknown ${HUMAN_LABEL_COLUMN} "${clipText(verified)}"`);
         }
@@ -202,26 +211,45 @@ async function predictFile(
     throw error;
   }
 
-  const labelledRows = truth.length;
   // The verified column was there but nobody filled it in: no feedback to keep.
   if (feedback && labelledRows === 0) await deps.store.delete(feedbackUri);
   let metrics: Result['metrics'] = null;
   if (labelledRows > 0) {
-    const name = (i: number) => labelList[i] ?? '';
-    const scored = evaluate(truth.map(name), predicted.map(name), labelList);
-    metrics = { weighted_f1: scored.f1, min_f1: scored.minF1 };
+    const { serving, shadows: shadowScores, failed } = scorer.scores();
+    for (const { lease: shadow, error } of failed)
+      context.logger.warn(
+        { err: error, shadowVersion: shadow.version },
+        'shadow version could not predict; not scored',
+      );
+    metrics = {
+      weighted_f1: serving.weightedF1,
+      min_f1: serving.minF1,
+      seen_rows: serving.seenRows,
+      unseen_rows: serving.seenRows === null ? null : serving.scoredRows,
+    };
     await deps.feedback.record({ jobId: context.jobId, s3Uri: feedbackUri, rows: labelledRows });
     const figures = {
       jobId: context.jobId,
       modelVersionId: lease.modelVersionId,
-      weightedF1: scored.f1,
-      minF1: scored.minF1,
-      perClassF1: Object.fromEntries(scored.perClass.map((c) => [c.label, c.f1])),
+      weightedF1: serving.weightedF1,
+      minF1: serving.minF1,
+      perClassF1: serving.perClassF1,
       rows,
       labelledRows,
+      seenRows: serving.seenRows,
       latencyPerRowMs: predictMs / rows,
     };
     await deps.monitoring.record(figures);
+    for (const shadow of shadowScores) {
+      await deps.shadowScores.record({
+        jobId: context.jobId,
+        modelVersionId: shadow.lease.modelVersionId,
+        weightedF1: shadow.weightedF1,
+        minF1: shadow.minF1,
+        scoredRows: shadow.scoredRows,
+        seenRows: shadow.seenRows,
+      });
+    }
     await deps.tracking.recordMonitoring({ ...figures, modelVersion: lease.version });
   }
   // The job's logger already carries modelVersion (bound by useModelVersion).

@@ -1,12 +1,13 @@
-import type { ModelManifest, Predictor } from '@shelfwise/classifier';
+import type { Predictor } from '@shelfwise/classifier';
 import type { ModelVersion, ModelVersionRepository } from '@shelfwise/db';
 import type { Logger } from '@shelfwise/logger';
 import type { WorkerMetrics } from '@shelfwise/metrics';
 import type { ObjectStore } from '@shelfwise/storage';
 import { NoModelError } from '../errors/no-model-error';
 import { CountingPredictor } from './counting-predictor';
+import { type LoadPredictor, loadVersion } from './load-version';
 
-export type LoadPredictor = (model: { onnx: Uint8Array; manifest: ModelManifest }) => Promise<Predictor>;
+export type { LoadPredictor } from './load-version';
 
 /** A model version held for the duration of one job; release it when the job is done. */
 export interface ModelLease {
@@ -99,15 +100,7 @@ export class ModelServer {
     const row = await this.deps.models.findServing();
     if (!row || row.id === this.current?.row.id) return;
     const started = performance.now();
-    const base = row.artifactUri.endsWith('/') ? row.artifactUri : `${row.artifactUri}/`;
-    const [onnx, manifestBytes] = await Promise.all([
-      this.deps.store.downloadBytes(`${base}model.onnx`),
-      this.deps.store.downloadBytes(`${base}manifest.json`),
-    ]);
-    const loadedPredictor = await this.deps.load({
-      onnx: new Uint8Array(onnx),
-      manifest: JSON.parse(manifestBytes.toString('utf8')) as ModelManifest,
-    });
+    const loadedPredictor = await loadVersion(this.deps.store, this.deps.load, row);
     const { metrics } = this.deps;
     const predictor = new CountingPredictor(loadedPredictor, (rows) =>
       metrics.rowsPredicted(rows, row.version),

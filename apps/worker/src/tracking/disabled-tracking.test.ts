@@ -47,6 +47,7 @@ describe('tracking without MLFLOW_TRACKING_URI', () => {
       perClassF1: {},
       rows: 1,
       labelledRows: 1,
+      seenRows: 0,
       latencyPerRowMs: 1,
     });
     expect(await database.db.trackingOutboxEntry.count()).toBe(0);

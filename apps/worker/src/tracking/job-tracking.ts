@@ -5,11 +5,14 @@ export interface MonitoringFigures {
   jobId: string;
   modelVersionId: number;
   modelVersion: number;
-  weightedF1: number;
-  minF1: number;
+  /** Over the labelled rows the model did not train on; null when it trained on all of them. */
+  weightedF1: number | null;
+  minF1: number | null;
   perClassF1: Record<string, number>;
   rows: number;
   labelledRows: number;
+  /** Labelled rows it trained on (left out of the F1); null when its manifest does not say. */
+  seenRows: number | null;
   latencyPerRowMs: number;
 }
 

@@ -42,6 +42,7 @@ describe('monitoring figures sent through the outbox', () => {
         perClassF1: { Beverages: 0.95, 'Dry Goods & Pantry Staples': 0.85 },
         rows: 200,
         labelledRows: 100,
+        seenRows: 0,
         latencyPerRowMs: 0.02,
       });
     }
@@ -61,6 +62,8 @@ describe('monitoring figures sent through the outbox', () => {
       'min_f1',
       'rows',
       'labelled_rows',
+      'seen_rows',
+      'unseen_rows',
       'latency_per_row_ms',
       'f1_dry_goods_pantry_staples',
     ]) {

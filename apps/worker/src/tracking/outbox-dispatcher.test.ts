@@ -98,6 +98,7 @@ describe('the outbox dispatcher', () => {
       perClassF1: {},
       rows: 10,
       labelledRows: 5,
+      seenRows: 0,
       latencyPerRowMs: 0.1,
     });
     fixture.mlflow.failAll(500);

@@ -83,16 +83,19 @@ export class OutboxTracking implements JobTracking {
 
 /** One point per figure; the step is the time in seconds, so MLflow charts quality over time. */
 function monitoringPoints(figures: MonitoringFigures, at: number) {
-  const values: Record<string, number> = {
+  // A figure that is not known (null) is not logged: MLflow has no null, and 0 would read as a score.
+  const values: Record<string, number | null> = {
     weighted_f1: figures.weightedF1,
     min_f1: figures.minF1,
     rows: figures.rows,
     labelled_rows: figures.labelledRows,
+    seen_rows: figures.seenRows,
+    unseen_rows: figures.seenRows === null ? null : figures.labelledRows - figures.seenRows,
     latency_per_row_ms: figures.latencyPerRowMs,
   };
   for (const [label, f1] of Object.entries(figures.perClassF1)) values[`f1_${labelSlug(label)}`] = f1;
   const step = Math.floor(at / 1000);
-  return Object.entries(values)
-    .filter(([, value]) => Number.isFinite(value))
-    .map(([key, value]) => ({ key, value, step, timestamp: at }));
+  return Object.entries(values).flatMap(([key, value]) =>
+    value !== null && Number.isFinite(value) ? [{ key, value, step, timestamp: at }] : [],
+  );
 }

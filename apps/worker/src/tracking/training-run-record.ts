@@ -52,6 +52,12 @@ export function finishedTrainingRun(input: FinishedTraining, endTime = Date.now(
     endTime,
     params: {
       ...requestParams(input.request),
+      architecture: trained.architecture,
+      c: String(options.c),
+      validation_rule: options.validationRule
+        ? `${options.validationRule.kind} seed ${options.validationRule.seed} fraction ${options.validationRule.fraction}`
+        : 'explicit',
+      refit: String(options.refit),
       learning_rate: String(options.learningRate),
       dim: String(options.dim),
       class_balancing: String(options.classBalancing),

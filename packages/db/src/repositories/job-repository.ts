@@ -196,6 +196,23 @@ export class JobRepository {
     return this.transitionRun(run, { progress: Math.min(1, Math.max(0, progress)) });
   }
 
+  /** What the run reports while it works (a training job's epochs, then its promotion decision). */
+  async recordReport(run: RunOwner, report: Prisma.InputJsonValue): Promise<boolean> {
+    return this.transitionRun(run, { report });
+  }
+
+  /**
+   * Whether a client key submitted the job: its training data is then the client's, and so would be any
+   * evaluation rows drawn from it. Null submitter (an admin's configured key, the schedule): not a client.
+   */
+  async submittedByClient(jobId: string): Promise<boolean> {
+    const job = await this.db.job.findUnique({ where: { id: jobId }, select: { apiKeyId: true } });
+    if (!job?.apiKeyId) return false;
+    const key = await this.db.apiKey.findUnique({ where: { id: job.apiKeyId }, select: { role: true } });
+    // A key deleted since is not known to be an admin's: treated as a client's.
+    return key?.role !== 'ADMIN';
+  }
+
   /** Records which model version serves the job, as soon as it is known. */
   async recordModelVersion(run: RunOwner, modelVersionId: number): Promise<boolean> {
     return this.transitionRun(run, { modelVersionId });

@@ -81,6 +81,20 @@ export class ModelVersionRepository {
     return this.db.modelVersion.findMany({ orderBy: { version: 'desc' }, take: limit });
   }
 
+  /** Records the automatic promotion decision (comparison and reason) on the version. */
+  async recordPromotion(version: number, promotion: Prisma.InputJsonValue): Promise<void> {
+    await this.db.modelVersion.update({ where: { version }, data: { promotion } });
+  }
+
+  /** The newest `limit` READY versions above `version`: the ones shadow-scored while it serves. */
+  listReadyAbove(version: number, limit: number): Promise<ModelVersion[]> {
+    return this.db.modelVersion.findMany({
+      where: { status: 'READY', version: { gt: version } },
+      orderBy: { version: 'desc' },
+      take: limit,
+    });
+  }
+
   async setMlflowRunId(version: number, runId: string): Promise<void> {
     await this.db.modelVersion.update({ where: { version }, data: { mlflowRunId: runId } });
   }

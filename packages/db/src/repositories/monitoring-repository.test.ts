@@ -25,6 +25,7 @@ describe('MonitoringRepository.listPoints on MySQL', () => {
       perClassF1: { A: weightedF1 },
       rows: 10,
       labelledRows: 5,
+      seenRows: 0,
       latencyPerRowMs: 0.5,
     });
     return job.id;

@@ -1,15 +1,18 @@
 import type { Db } from '../create-prisma-client';
-import type { MonitoringMetric, Prisma } from '../generated/prisma/client';
+import type { MonitoringMetric, Prisma, ShadowScore } from '../generated/prisma/client';
 import type { Tx } from '../transaction';
 
 export interface NewMonitoringMetric {
   jobId: string;
   modelVersionId: number;
-  weightedF1: number;
-  minF1: number;
+  /** Over the labelled rows the model did not train on; null when it trained on all of them. */
+  weightedF1: number | null;
+  minF1: number | null;
   perClassF1: Prisma.InputJsonValue;
   rows: number;
   labelledRows: number;
+  /** Labelled rows the model trained on; null when its manifest does not record its training set. */
+  seenRows: number | null;
   latencyPerRowMs: number;
 }
 
@@ -21,7 +24,10 @@ export interface MonitoringPointQuery {
   apiKeyId?: string | undefined;
 }
 
-export type MonitoringPoint = MonitoringMetric & { modelVersion: { version: number } };
+export type MonitoringPoint = MonitoringMetric & {
+  modelVersion: { version: number };
+  job: { shadowScores: (ShadowScore & { modelVersion: { version: number } })[] };
+};
 
 export interface LatestMonitoring {
   version: number;
@@ -49,14 +55,17 @@ export class MonitoringRepository {
    * what the gateway exports as gauges on each scrape (bounded, so old versions do not grow the series).
    */
   async latestPerModelVersion(limit: number): Promise<LatestMonitoring[]> {
+    // A point without an F1 (every labelled row seen) says nothing about quality: not a gauge value.
+    const scored = { weightedF1: { not: null }, minF1: { not: null } };
     const versions = await this.db.modelVersion.findMany({
-      where: { monitoring: { some: {} } },
+      where: { monitoring: { some: scored } },
       orderBy: { version: 'desc' },
       take: limit,
       select: {
         version: true,
         stage: true,
         monitoring: {
+          where: scored,
           orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
           take: 1,
           select: { weightedF1: true, minF1: true, createdAt: true },
@@ -64,7 +73,13 @@ export class MonitoringRepository {
       },
     });
     return versions.flatMap(({ version, stage, monitoring }) =>
-      monitoring.map((point) => ({ version, stage, ...point })),
+      monitoring.map((point) => ({
+        version,
+        stage,
+        weightedF1: point.weightedF1 ?? 0,
+        minF1: point.minF1 ?? 0,
+        createdAt: point.createdAt,
+      })),
     );
   }
 
@@ -79,7 +94,17 @@ export class MonitoringRepository {
         ...(query.version === undefined ? {} : { modelVersion: { version: query.version } }),
         ...(query.apiKeyId === undefined ? {} : { job: { apiKeyId: query.apiKeyId } }),
       },
-      include: { modelVersion: { select: { version: true } } },
+      include: {
+        modelVersion: { select: { version: true } },
+        job: {
+          select: {
+            shadowScores: {
+              include: { modelVersion: { select: { version: true } } },
+              orderBy: { modelVersionId: 'asc' },
+            },
+          },
+        },
+      },
       orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
       take: query.limit,
     });
