@@ -55,13 +55,23 @@ function stop(): void {
   stopping = true;
   for (const child of children.values()) child.kill('SIGTERM');
 }
+// One Ctrl-C can reach this launcher twice: the terminal's SIGINT to the group, and the signal pnpm passes
+// on to its script. Signals within a second of the first are that same Ctrl-C, not a second one.
+const SAME_CTRL_C_MS = 1_000;
+let firstSignalAt: number | undefined;
+function onSignal(): void {
+  const now = Date.now();
+  if (firstSignalAt !== undefined && now - firstSignalAt < SAME_CTRL_C_MS) return;
+  firstSignalAt ??= now;
+  stop();
+}
 async function finish(): Promise<void> {
   await s3?.close();
   for (const reason of failed) console.error(reason);
   // 0 after a clean shutdown: every app stopped by its own graceful path.
   process.exit(failed.length === 0 ? 0 : 1);
 }
-for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, stop);
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, onSignal);
 
 await waitReady(`${api}/readyz`);
 await waitReady(`http://127.0.0.1:${config.worker.port}/readyz`);

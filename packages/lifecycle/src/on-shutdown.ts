@@ -49,6 +49,7 @@ export function onShutdown(stop: () => Promise<void>, options: ShutdownOptions):
       },
     );
   };
-  process.once('SIGTERM', handle);
-  process.once('SIGINT', handle);
+  // `on`, not `once`: a second SIGTERM must take the "exiting now" path, not Node's default (killed).
+  process.on('SIGTERM', handle);
+  process.on('SIGINT', handle);
 }
