@@ -3,14 +3,10 @@ import type { ModelVersion, ModelVersionRepository } from '@shelfwise/db';
 import type { Logger } from '@shelfwise/logger';
 import type { ObjectStore } from '@shelfwise/storage';
 import { type LoadPredictor, loadVersion } from './load-version';
+import type { ModelLease } from './model-server';
 
-/** A shadow version held for one job; release it when the job is done. */
-export interface ShadowLease {
-  version: number;
-  modelVersionId: number;
-  predictor: Predictor;
-  release(): void;
-}
+/** A shadow version held for one job, as a serving version is; release it when the job is done. */
+export type ShadowLease = ModelLease;
 
 interface Loaded {
   row: ModelVersion;
