@@ -1,4 +1,4 @@
-import { JOBS, type JobName } from '@shelfwise/contracts';
+import { JOBS, type JobName, jobFailureReason } from '@shelfwise/contracts';
 import type { JobRepository, Prisma, RunOwner } from '@shelfwise/db';
 import type { Logger } from '@shelfwise/logger';
 import type { JobOutcomeLabel, WorkerMetrics } from '@shelfwise/metrics';
@@ -75,8 +75,8 @@ export class JobRunner {
       } catch (error) {
         this.measured(job, started, 'failed');
         const failure = describeFailure(error);
-        // No row carries the code: the reason starts with it, so the waiting caller can tell why (NO_MODEL).
-        throw failure.permanent ? new UnrecoverableError(`${failure.code}: ${failure.message}`) : error;
+        // No row carries the code: the reason does, as data, so the waiting caller can tell why (NO_MODEL).
+        throw failure.permanent ? new UnrecoverableError(jobFailureReason(failure)) : error;
       }
     }
     return this.runRecorded(job, token, entry.handler.run as RecordedRun, payload);

@@ -21,6 +21,7 @@ export {
   type JobResult,
   jobsOn,
 } from './job-catalog';
+export { type JobFailure, jobFailureReason, readJobFailureReason } from './job-failure-reason';
 export {
   asPrefix,
   type PinnedInput,

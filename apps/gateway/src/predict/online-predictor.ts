@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { JOBS } from '@shelfwise/contracts';
+import { JOBS, readJobFailureReason } from '@shelfwise/contracts';
 import type { Logger } from '@shelfwise/logger';
 import type { JobProducer } from '@shelfwise/queue';
 import type { QueueEvents } from 'bullmq';
@@ -159,8 +159,9 @@ export class OnlinePredictor {
   }
 
   private failure(reason: string): Error {
-    // The worker fails an online job with `<code>: <message>` (its job runner's direct path).
-    if (reason.startsWith('NO_MODEL:')) return new UnavailableError('NO_MODEL', NO_MODEL_MESSAGE);
+    // The worker's job runner writes a permanent failure of an online job as data (jobFailureReason).
+    if (readJobFailureReason(reason)?.code === 'NO_MODEL')
+      return new UnavailableError('NO_MODEL', NO_MODEL_MESSAGE);
     return new Error(`online prediction failed: ${reason}`);
   }
 }
