@@ -10,7 +10,8 @@ import { type LabelledText, readLabelledCsv, train } from '@shelfwise/classifier
 import { createPrismaClient, type Db, migrate } from '@shelfwise/db';
 import { type EmbeddedS3, startEmbeddedS3 } from '@shelfwise/embedded-s3';
 import { createS3Client, ObjectStore } from '@shelfwise/storage';
-import { dropDatabase, publishServingModel } from '@shelfwise/test-kit';
+import { dropDatabase } from '@shelfwise/test-kit';
+import { publishServingModel } from '@shelfwise/test-kit/model';
 import { trainingDataPath } from '../../packages/classifier/bench/training-data-path';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));

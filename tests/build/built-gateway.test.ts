@@ -86,11 +86,12 @@ describe('the built gateway', () => {
     expect(gateway.output()).not.toMatch(/error/i);
   });
 
-  it('bundles neither onnxruntime-node nor s3rver, and its production dependencies hold neither', () => {
+  it('bundles neither onnxruntime-node, s3rver nor test support, and its production dependencies hold neither', () => {
     const meta = JSON.parse(readFileSync(join(GATEWAY, 'dist/meta.json'), 'utf8')) as Metafile;
     const bundled = Object.keys(meta.inputs);
     expect(bundled.length).toBeGreaterThan(100);
-    for (const name of [...NOT_IN_GATEWAY, 'packages/classifier', 'packages/embedded-s3']) {
+    const testOnly = ['apps/gateway/test/', 'packages/test-kit', 'packages/mlflow-test-server', 'vitest'];
+    for (const name of [...NOT_IN_GATEWAY, 'packages/classifier', 'packages/embedded-s3', ...testOnly]) {
       expect(
         bundled.filter((path) => path.includes(name)),
         name,

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { syntheticExamples } from './synthetic-examples.test-support';
+import { syntheticExamples } from '../test/synthetic-examples';
 
 const packageDir = dirname(dirname(fileURLToPath(import.meta.url)));
 const work = mkdtempSync(join(tmpdir(), 'shelfwise-cli-'));

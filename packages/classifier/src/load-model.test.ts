@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { syntheticCatalogue } from '../test/synthetic-examples';
 import { forward } from './embedding-bag';
 import { type ExportedModel, exportModel } from './export-model';
 import { Featurizer } from './featurizer';
@@ -10,7 +11,6 @@ import { readModelFiles } from './model-files';
 import { ModelFormatError } from './model-format-error';
 import { forwardPathLinear } from './path-linear-model';
 import { PathTable } from './path-table';
-import { syntheticCatalogue } from './synthetic-examples.test-support';
 import { type TrainedModel, train } from './train';
 
 const texts = [

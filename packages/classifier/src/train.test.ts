@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { syntheticCatalogue, syntheticExamples } from '../test/synthetic-examples';
 import { exportModel } from './export-model';
 import { DEFAULT_FEATURIZER_SETTINGS } from './featurizer-settings';
-import { syntheticCatalogue, syntheticExamples } from './synthetic-examples.test-support';
 import { type EpochReport, type TrainedPathLinear, train } from './train';
 import { FingerprintReader } from './training-fingerprint';
 import { isValidationRow } from './validation-rule';

@@ -1,9 +1,9 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { syntheticCatalogue } from '../test/synthetic-examples';
 import { exportModel } from './export-model';
 import { readModelFiles } from './model-files';
 import { parseManifest } from './model-manifest';
-import { syntheticCatalogue } from './synthetic-examples.test-support';
 import { train } from './train';
 import { trainedOn } from './trained-on';
 import { isValidationRow } from './validation-rule';

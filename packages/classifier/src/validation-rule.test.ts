@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { syntheticCatalogue } from '../test/synthetic-examples';
 import { createRandom } from './random';
-import { syntheticCatalogue } from './synthetic-examples.test-support';
 import { DEFAULT_VALIDATION_RULE, isValidationRow, normalizeText, splitByRule } from './validation-rule';
 
 /** Distinct descriptions in classes of very different sizes. */

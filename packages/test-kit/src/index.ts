@@ -1,7 +1,6 @@
 export { freePort } from './free-port';
 export { incompleteUploads } from './incomplete-uploads';
 export { type LabelledProduct, labelledProducts } from './labelled-products';
-export { publishServingModel } from './publish-serving-model';
 export { startRun } from './start-run';
 export { createTestDatabase, dropDatabase, MIGRATIONS_DIR, type TestDatabase } from './test-database';
 export { createTestS3, type TestS3 } from './test-s3';

@@ -1,4 +1,4 @@
-import { createRandom } from '@shelfwise/classifier';
+import { createRandom } from '@shelfwise/classifier/random';
 
 export interface LabelledProduct {
   text: string;

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { ApiKeyRepository, type ApiKeyRole, generateApiKey } from '@shelfwise/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, call, startGateway, TEST_ADMIN_KEY, type TestGateway } from '../test-support/test-gateway';
-import { createTestServices, type TestServices } from '../test-support/test-services';
+import { bearer, call, startGateway, TEST_ADMIN_KEY, type TestGateway } from '../../test/test-gateway';
+import { createTestServices, type TestServices } from '../../test/test-services';
 
 describe('access control: API keys, roles, job ownership, rate limit, headers, S3 prefixes', () => {
   let services: TestServices;

@@ -1,8 +1,8 @@
 import { createPrismaClient } from '@shelfwise/db';
 import { freePort } from '@shelfwise/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, startGateway, type TestGateway } from '../test-support/test-gateway';
-import { createTestServices, type TestServices } from '../test-support/test-services';
+import { call, startGateway, type TestGateway } from '../../test/test-gateway';
+import { createTestServices, type TestServices } from '../../test/test-services';
 
 describe('errors at the edge: one JSON shape, the right status', () => {
   let services: TestServices;

@@ -1,9 +1,9 @@
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { Ajv2020 } from 'ajv/dist/2020';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listRoutes } from '../test-support/list-routes';
-import { call, startGateway, type TestGateway } from '../test-support/test-gateway';
-import { createTestServices, type TestServices } from '../test-support/test-services';
+import { listRoutes } from '../../test/list-routes';
+import { call, startGateway, type TestGateway } from '../../test/test-gateway';
+import { createTestServices, type TestServices } from '../../test/test-services';
 
 interface Document {
   openapi: string;

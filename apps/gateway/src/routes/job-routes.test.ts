@@ -3,8 +3,8 @@ import { jobView } from '@shelfwise/contracts';
 import { type Job, JobRepository, type JobType } from '@shelfwise/db';
 import { startRun } from '@shelfwise/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, startGateway, type TestGateway } from '../test-support/test-gateway';
-import { createTestServices, type TestServices } from '../test-support/test-services';
+import { call, startGateway, type TestGateway } from '../../test/test-gateway';
+import { createTestServices, type TestServices } from '../../test/test-services';
 
 describe('job status, listing and cancelling, over real MySQL and Redis', () => {
   let services: TestServices;

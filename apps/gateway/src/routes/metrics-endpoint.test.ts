@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { JobRepository, ModelVersionRepository, MonitoringRepository } from '@shelfwise/db';
 import { METRIC } from '@shelfwise/metrics';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, startGateway, type TestGateway } from '../test-support/test-gateway';
-import { createTestServices, type TestServices } from '../test-support/test-services';
+import { call, startGateway, type TestGateway } from '../../test/test-gateway';
+import { createTestServices, type TestServices } from '../../test/test-services';
 
 describe('GET /metrics on the gateway, over real MySQL and Redis', () => {
   let services: TestServices;

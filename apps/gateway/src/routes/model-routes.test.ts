@@ -1,7 +1,7 @@
 import { ModelVersionRepository } from '@shelfwise/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, startGateway, type TestGateway } from '../test-support/test-gateway';
-import { createTestServices, type TestServices } from '../test-support/test-services';
+import { call, startGateway, type TestGateway } from '../../test/test-gateway';
+import { createTestServices, type TestServices } from '../../test/test-services';
 
 const LABELS = ['Beverages', 'Dry Goods & Pantry Staples'];
 

@@ -7,8 +7,8 @@ import {
   ShadowScoreRepository,
 } from '@shelfwise/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, startGateway, type TestGateway } from '../test-support/test-gateway';
-import { createTestServices, type TestServices } from '../test-support/test-services';
+import { call, startGateway, type TestGateway } from '../../test/test-gateway';
+import { createTestServices, type TestServices } from '../../test/test-services';
 
 describe('GET /v1/monitoring', () => {
   let services: TestServices;

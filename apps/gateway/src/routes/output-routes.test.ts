@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { JobRepository, type JobType } from '@shelfwise/db';
 import { startRun } from '@shelfwise/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, call, startGateway, type TestGateway } from '../test-support/test-gateway';
-import { createTestServices, type TestServices } from '../test-support/test-services';
+import { bearer, call, startGateway, type TestGateway } from '../../test/test-gateway';
+import { createTestServices, type TestServices } from '../../test/test-services';
 
 describe('GET /v1/jobs/:id/output', () => {
   let services: TestServices;

@@ -1,7 +1,7 @@
 import { freePort } from '@shelfwise/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, startGateway, type TestGateway } from '../test-support/test-gateway';
-import { createTestServices, type TestServices, unreachableProducer } from '../test-support/test-services';
+import { call, startGateway, type TestGateway } from '../../test/test-gateway';
+import { createTestServices, type TestServices, unreachableProducer } from '../../test/test-services';
 
 const TIMEOUT_MS = 300;
 

@@ -3,13 +3,13 @@ import { JOBS, type JobName } from '@shelfwise/contracts';
 import { JobRepository } from '@shelfwise/db';
 import { freePort } from '@shelfwise/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, startGateway, type TestGateway } from '../test-support/test-gateway';
+import { call, startGateway, type TestGateway } from '../../test/test-gateway';
 import {
   createTestServices,
   silentServer,
   type TestServices,
   unreachableProducer,
-} from '../test-support/test-services';
+} from '../../test/test-services';
 
 describe('job submission endpoints, over real MySQL, Redis and S3', () => {
   let services: TestServices;

@@ -9,9 +9,9 @@ import {
 } from '@shelfwise/db';
 import { startRun } from '@shelfwise/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listRoutes } from '../test-support/list-routes';
-import { type Answer, bearer, call, startGateway, type TestGateway } from '../test-support/test-gateway';
-import { createTestServices, type TestServices } from '../test-support/test-services';
+import { listRoutes } from '../../test/list-routes';
+import { type Answer, bearer, call, startGateway, type TestGateway } from '../../test/test-gateway';
+import { createTestServices, type TestServices } from '../../test/test-services';
 
 // Routes that answer without a key and show no tenant's data: probes, metrics, the API description, the console.
 const OPEN = ['GET /healthz', 'GET /readyz', 'GET /metrics', 'GET /openapi.json'];

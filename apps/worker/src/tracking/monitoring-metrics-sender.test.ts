@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OutboxTracking } from './outbox-tracking';
 import {
   createTrackingFixture,
   drain,
   storeTrainedModel,
   type TrackingFixture,
   trainSmallModel,
-} from './tracking-fixture.test-support';
+} from '../../test/tracking-fixture';
+import { OutboxTracking } from './outbox-tracking';
 import { RUN_TAGS } from './tracking-keys';
 
 describe('monitoring figures sent through the outbox', () => {

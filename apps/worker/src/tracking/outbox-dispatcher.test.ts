@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { TrainedModel } from '@shelfwise/classifier';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OutboxTracking } from './outbox-tracking';
 import {
   createTrackingFixture,
   drain,
@@ -10,7 +9,8 @@ import {
   storeTrainedModel,
   type TrackingFixture,
   trainSmallModel,
-} from './tracking-fixture.test-support';
+} from '../../test/tracking-fixture';
+import { OutboxTracking } from './outbox-tracking';
 
 const EPOCHS = 2;
 

@@ -1,6 +1,5 @@
 import type { TrainedModel } from '@shelfwise/classifier';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OutboxTracking } from './outbox-tracking';
 import {
   answered,
   createTrackingFixture,
@@ -11,7 +10,8 @@ import {
   storeTrainedModel,
   type TrackingFixture,
   trainSmallModel,
-} from './tracking-fixture.test-support';
+} from '../../test/tracking-fixture';
+import { OutboxTracking } from './outbox-tracking';
 import { endedTrainingRun } from './training-run-record';
 
 const EPOCHS = 3;

@@ -18,10 +18,10 @@ import {
   type TestDatabase,
   type TestS3,
 } from '@shelfwise/test-kit';
-import { createTracking, type Tracking } from './create-tracking';
-import { RUN_TAGS } from './tracking-keys';
-import type { TrainingRunPayload } from './tracking-payloads';
-import { finishedTrainingRun } from './training-run-record';
+import { createTracking, type Tracking } from '../src/tracking/create-tracking';
+import { RUN_TAGS } from '../src/tracking/tracking-keys';
+import type { TrainingRunPayload } from '../src/tracking/tracking-payloads';
+import { finishedTrainingRun } from '../src/tracking/training-run-record';
 
 /** Real MySQL, S3 and onnx export; MLflow is the in-repo test server. One per test file. */
 export interface TrackingFixture {

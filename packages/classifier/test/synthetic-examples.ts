@@ -1,5 +1,5 @@
-import { createRandom } from './random';
-import type { LabelledText } from './train-options';
+import { createRandom } from '../src/random';
+import type { LabelledText } from '../src/train-options';
 
 const VOCABULARY: Record<string, string[]> = {
   Beverages: ['sparkling water', 'green tea', 'cold brew coffee', 'orange juice', 'cola soda'],

@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { Registry } from '@shelfwise/metrics';
 import type { Express } from 'express';
-import { createApp, type GatewayDependencies } from '../create-app';
+import { createApp, type GatewayDependencies } from '../src/create-app';
 import type { TestServices } from './test-services';
 
 export interface TestGateway {
