@@ -20,6 +20,10 @@ const secret = (schema: z.ZodString) =>
   schema.refine((value) => !value.includes(PLACEHOLDER), {
     message: `still holds the template placeholder ${PLACEHOLDER}: set a real value`,
   });
+const isHostPort = (entry: string) => {
+  const match = /^([^\s:/]+):(\d{1,5})$/.exec(entry);
+  return match !== null && Number(match[2]) >= 1 && Number(match[2]) <= 65_535;
+};
 const bucketName = z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be a valid S3 bucket name');
 
 /** The process environment, variable by variable. Defaults are the local machine's services. */
@@ -30,6 +34,25 @@ export const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DATABASE_URL: secret(url(['mysql:', 'mariadb:'])).default('mysql://root@127.0.0.1:3306/shelfwise'),
   REDIS_URL: url(['redis:', 'rediss:']).default('redis://127.0.0.1:6379'),
+  // Set: a Redis Cluster reached through these seed nodes (REDIS_URL then gives only credentials and TLS).
+  REDIS_CLUSTER_NODES: z
+    .string()
+    .optional()
+    .transform((value) =>
+      value
+        ?.split(',')
+        .map((entry) => entry.trim())
+        .filter((entry) => entry !== ''),
+    )
+    .refine((nodes) => nodes === undefined || (nodes.length > 0 && nodes.every(isHostPort)), {
+      message: 'must be a comma-separated list of host:port entries',
+    })
+    .transform((nodes) =>
+      nodes?.map((node) => {
+        const at = node.lastIndexOf(':');
+        return { host: node.slice(0, at), port: Number(node.slice(at + 1)) };
+      }),
+    ),
   // The hash tag keeps every key of a queue in one Redis Cluster slot.
   QUEUE_PREFIX: z.string().min(1).default('{shelfwise}'),
   S3_ENDPOINT: url(['http:', 'https:']).optional(),
