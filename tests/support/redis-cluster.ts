@@ -1,9 +1,10 @@
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { type ChildProcess, execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { freePort, killHard, pollUntil } from './app-process';
+import { readyToAccept, spawnRedisServer } from './redis-server';
 
 const run = promisify(execFile);
 
@@ -61,38 +62,12 @@ function expectOk(reply: string): void {
   if (reply.trim() !== 'OK') throw new Error(`redis-cli answered ${reply}`);
 }
 
-function spawnNode(port: number, dir: string): ChildProcess {
-  return spawn(
-    'redis-server',
-    [
-      '--port',
-      String(port),
-      '--bind',
-      '127.0.0.1',
-      '--cluster-enabled',
-      'yes',
-      '--cluster-config-file',
-      join(dir, `nodes-${port}.conf`),
-      '--dir',
-      dir,
-      '--save',
-      '',
-      '--appendonly',
-      'no',
-      '--daemonize',
-      'no',
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-}
-
-async function readyToAccept(server: ChildProcess): Promise<void> {
-  let output = '';
-  await new Promise<void>((resolve, reject) => {
-    server.stdout?.on('data', (chunk) => {
-      output += chunk;
-      if (output.includes('Ready to accept connections')) resolve();
-    });
-    server.once('exit', (code) => reject(new Error(`redis-server exited with ${code}: ${output}`)));
-  });
-}
+const spawnNode = (port: number, dir: string) =>
+  spawnRedisServer(port, [
+    '--cluster-enabled',
+    'yes',
+    '--cluster-config-file',
+    join(dir, `nodes-${port}.conf`),
+    '--dir',
+    dir,
+  ]);
