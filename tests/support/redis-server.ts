@@ -17,31 +17,8 @@ export async function startRedisServer(): Promise<RedisServer> {
   const port = await freePort();
   let child: ChildProcess | undefined;
   const start = async () => {
-    const server = spawn(
-      'redis-server',
-      [
-        '--port',
-        String(port),
-        '--bind',
-        '127.0.0.1',
-        '--save',
-        '',
-        '--appendonly',
-        'no',
-        '--daemonize',
-        'no',
-      ],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    child = server;
-    let output = '';
-    await new Promise<void>((resolve, reject) => {
-      server.stdout?.on('data', (chunk) => {
-        output += chunk;
-        if (output.includes('Ready to accept connections')) resolve();
-      });
-      server.once('exit', (code) => reject(new Error(`redis-server exited with ${code}: ${output}`)));
-    });
+    child = spawnRedisServer(port);
+    await readyToAccept(child);
   };
   await start();
   return {
@@ -49,4 +26,37 @@ export async function startRedisServer(): Promise<RedisServer> {
     kill: () => killHard(child),
     start,
   };
+}
+
+/** A redis-server on `port` of loopback, saving nothing, with `extra` arguments (e.g. cluster mode). */
+export function spawnRedisServer(port: number, extra: readonly string[] = []): ChildProcess {
+  return spawn(
+    'redis-server',
+    [
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      '--daemonize',
+      'no',
+      ...extra,
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+}
+
+/** Resolves once the server says it accepts connections; rejects, with its output, if it exits first. */
+export async function readyToAccept(server: ChildProcess): Promise<void> {
+  let output = '';
+  await new Promise<void>((resolve, reject) => {
+    server.stdout?.on('data', (chunk) => {
+      output += chunk;
+      if (output.includes('Ready to accept connections')) resolve();
+    });
+    server.once('exit', (code) => reject(new Error(`redis-server exited with ${code}: ${output}`)));
+  });
 }

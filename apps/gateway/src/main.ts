@@ -23,7 +23,7 @@ const producer = new JobProducer({
   backoffMs: config.jobs.backoffMs,
 });
 // QueueEvents blocks on XREAD: it needs a connection of its own that retries for ever (BullMQ's rule).
-const eventsConnection = createRedis(config.redisUrl, 'worker');
+const eventsConnection = createRedis(config.redisUrl, 'worker', config.redisClusterNodes);
 eventsConnection.on('error', () => {});
 const onlineEvents = new QueueEvents(QUEUES.online, {
   connection: eventsConnection,

@@ -1,12 +1,12 @@
 import { QUEUES, type QueueRole } from '@shelfwise/contracts';
+import type { RedisConnection } from '@shelfwise/infrastructure';
 import type { Logger } from '@shelfwise/logger';
 import { type Job, Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
 
 export interface ConsumerOptions {
   roles: QueueRole[];
   concurrency: Record<QueueRole, number>;
-  connection: Redis;
+  connection: RedisConnection;
   prefix: string;
   /** The JobRunner, or the dependency outage guard around it (it needs the lock token). */
   runner: { process(job: Job, token?: string): Promise<unknown> };

@@ -37,7 +37,7 @@ const config = loadConfigOrExit();
 const logger = createLogger({ name: 'worker', level: config.logLevel });
 const infrastructure = createInfrastructure(config);
 const { db, store } = infrastructure;
-const connection = createRedis(config.redisUrl, 'worker');
+const connection = createRedis(config.redisUrl, 'worker', config.redisClusterNodes);
 const producer = new JobProducer({
   connection,
   prefix: config.queuePrefix,

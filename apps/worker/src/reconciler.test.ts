@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { QUEUES } from '@shelfwise/contracts';
 import { JobRepository, ModelVersionRepository } from '@shelfwise/db';
-import { createRedis } from '@shelfwise/infrastructure';
+import { createRedis, type RedisConnection } from '@shelfwise/infrastructure';
 import { createLogger } from '@shelfwise/logger';
 import { JobProducer } from '@shelfwise/queue';
 import {
@@ -13,14 +13,13 @@ import {
   uniquePrefix,
 } from '@shelfwise/test-kit';
 import { UnrecoverableError, Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Reconciler } from './reconciler';
 
 // Real MySQL and Redis: the rows are written as the gateway writes them, the queue is BullMQ's.
 describe('Reconciler', () => {
   let database: TestDatabase;
-  let connection: Redis;
+  let connection: RedisConnection;
   let producer: JobProducer;
   let jobs: JobRepository;
   let models: ModelVersionRepository;

@@ -74,6 +74,26 @@ describe('loadConfig', () => {
     for (const name of ['UNKNOWN_KEYS_PER_MINUTE', 'TRUST_PROXY']) expect(problems).toContain(name);
   });
 
+  it('reaches a Redis Cluster through REDIS_CLUSTER_NODES, and one server from REDIS_URL when unset', () => {
+    expect(loadConfig({}).redisClusterNodes).toBeUndefined();
+    expect(loadConfig({ REDIS_CLUSTER_NODES: 'redis-0:6379, 10.0.0.2:7001,' }).redisClusterNodes).toEqual([
+      { host: 'redis-0', port: 6379 },
+      { host: '10.0.0.2', port: 7001 },
+    ]);
+    const problems = (
+      thrownBy(() =>
+        loadConfig({ REDIS_CLUSTER_NODES: 'redis-0:6379,redis-1', QUEUE_PREFIX: 'shelfwise', PORT: 'x' }),
+      ) as ConfigError
+    ).problems.join('\n');
+    expect(problems).toContain('REDIS_CLUSTER_NODES: must be a comma-separated list of host:port entries');
+    expect(problems).toContain('QUEUE_PREFIX: must hold a {hash tag}');
+    expect(problems).toContain('PORT');
+    expect(String(thrownBy(() => loadConfig({ REDIS_CLUSTER_NODES: 'redis-0:70000' })))).toContain(
+      'REDIS_CLUSTER_NODES',
+    );
+    expect(loadConfig({ QUEUE_PREFIX: 'plain' }).queuePrefix).toBe('plain');
+  });
+
   it('treats an empty variable as unset', () => {
     expect(loadConfig({ PORT: '' }).gateway.port).toBe(8000);
   });

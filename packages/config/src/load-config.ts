@@ -20,6 +20,8 @@ export interface Config {
   };
   databaseUrl: string;
   redisUrl: string;
+  /** REDIS_CLUSTER_NODES: a Redis Cluster's seed nodes; undefined: the single server at `redisUrl`. */
+  redisClusterNodes: { host: string; port: number }[] | undefined;
   queuePrefix: string;
   s3: {
     endpoint: string;
@@ -94,10 +96,15 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     Object.entries(source).filter(([, value]) => value !== undefined && value !== ''),
   );
   const parsed = envSchema.safeParse(raw);
-  if (!parsed.success) {
-    // Name the variable and the rule; never echo the value (it may be a secret).
-    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
+  // Name the variable and the rule; never echo the value (it may be a secret).
+  const problems = parsed.success
+    ? []
+    : parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+  // On a Redis Cluster, BullMQ's multi-key scripts need every key of a queue in one slot: the prefix's tag.
+  if (raw.REDIS_CLUSTER_NODES && !/\{[^{}]+\}/.test(raw.QUEUE_PREFIX ?? '{shelfwise}')) {
+    problems.push('QUEUE_PREFIX: must hold a {hash tag} when REDIS_CLUSTER_NODES is set');
   }
+  if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const env = parsed.data;
   return {
     nodeEnv: env.NODE_ENV,
@@ -132,6 +139,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     },
     databaseUrl: env.DATABASE_URL,
     redisUrl: env.REDIS_URL,
+    redisClusterNodes: env.REDIS_CLUSTER_NODES,
     queuePrefix: env.QUEUE_PREFIX,
     s3: {
       endpoint: env.S3_ENDPOINT ?? `http://127.0.0.1:${env.S3_EMBEDDED_PORT}`,

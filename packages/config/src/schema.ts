@@ -20,6 +20,20 @@ const secret = (schema: z.ZodString) =>
   schema.refine((value) => !value.includes(PLACEHOLDER), {
     message: `still holds the template placeholder ${PLACEHOLDER}: set a real value`,
   });
+/** `a, b,` → ['a', 'b']; unset stays undefined. */
+const commaList = z
+  .string()
+  .optional()
+  .transform((value) =>
+    value
+      ?.split(',')
+      .map((entry) => entry.trim())
+      .filter((entry) => entry !== ''),
+  );
+const isHostPort = (entry: string) => {
+  const match = /^([^\s:/]+):(\d{1,5})$/.exec(entry);
+  return match !== null && Number(match[2]) >= 1 && Number(match[2]) <= 65_535;
+};
 const bucketName = z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be a valid S3 bucket name');
 
 /** The process environment, variable by variable. Defaults are the local machine's services. */
@@ -30,6 +44,17 @@ export const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DATABASE_URL: secret(url(['mysql:', 'mariadb:'])).default('mysql://root@127.0.0.1:3306/shelfwise'),
   REDIS_URL: url(['redis:', 'rediss:']).default('redis://127.0.0.1:6379'),
+  // Set: a Redis Cluster reached through these seed nodes (REDIS_URL then gives only credentials and TLS).
+  REDIS_CLUSTER_NODES: commaList
+    .refine((nodes) => nodes === undefined || (nodes.length > 0 && nodes.every(isHostPort)), {
+      message: 'must be a comma-separated list of host:port entries',
+    })
+    .transform((nodes) =>
+      nodes?.map((node) => {
+        const at = node.lastIndexOf(':');
+        return { host: node.slice(0, at), port: Number(node.slice(at + 1)) };
+      }),
+    ),
   // The hash tag keeps every key of a queue in one Redis Cluster slot.
   QUEUE_PREFIX: z.string().min(1).default('{shelfwise}'),
   S3_ENDPOINT: url(['http:', 'https:']).optional(),
@@ -131,15 +156,7 @@ export const envSchema = z.object({
   // the client address (0: the socket's address, X-Forwarded-For ignored, so clients cannot spoof it).
   TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),
   // `bucket/prefix` entries submitted S3 URIs must fall under; unset: anywhere in the configured buckets.
-  S3_ALLOWED_PREFIXES: z
-    .string()
-    .optional()
-    .transform((value) =>
-      value
-        ?.split(',')
-        .map((entry) => entry.trim())
-        .filter((entry) => entry !== ''),
-    ),
+  S3_ALLOWED_PREFIXES: commaList,
   RETRAIN_EPOCHS: z.coerce.number().int().min(1).max(200).default(10),
 });
 

@@ -2,12 +2,11 @@ import type { Config } from '@shelfwise/config';
 import { createPrismaClient, type Db } from '@shelfwise/db';
 import { type Readiness, runChecks } from '@shelfwise/lifecycle';
 import { createS3Client, ObjectStore } from '@shelfwise/storage';
-import type { Redis } from 'ioredis';
-import { createRedis } from './create-redis';
+import { createRedis, type RedisConnection } from './create-redis';
 
 export interface Infrastructure {
   db: Db;
-  redis: Redis;
+  redis: RedisConnection;
   store: ObjectStore;
   readiness(): Promise<Readiness>;
   /** Resolves once Redis has connected or `timeoutMs` passed: start-up then reports a true picture. */
@@ -18,7 +17,7 @@ export interface Infrastructure {
 /** The connections every process holds (MySQL, Redis, S3), built from config in one place. */
 export function createInfrastructure(config: Config): Infrastructure {
   const db = createPrismaClient(config.databaseUrl);
-  const redis = createRedis(config.redisUrl, 'client');
+  const redis = createRedis(config.redisUrl, 'client', config.redisClusterNodes);
   // A down Redis is reported by readiness; an unhandled 'error' event would crash the process.
   redis.on('error', () => {});
   const store = new ObjectStore(createS3Client(config.s3), Object.values(config.s3.buckets));

@@ -1,2 +1,2 @@
 export { createInfrastructure, type Infrastructure } from './create-infrastructure';
-export { createRedis } from './create-redis';
+export { createRedis, type RedisConnection } from './create-redis';

@@ -1,9 +1,10 @@
 import { JOBS, type JobName, type JobPayload, QUEUES, type QueueRole } from '@shelfwise/contracts';
 import { type Job, type JobsOptions, Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 
 export interface ProducerOptions {
-  connection: Redis;
+  /** One server or a Redis Cluster (every queue's keys share the prefix's hash tag, so one slot). */
+  connection: Redis | Cluster;
   prefix: string;
   attempts: number;
   backoffMs: number;
@@ -19,7 +20,7 @@ export class JobProducer {
   constructor(private readonly options: ProducerOptions) {}
 
   /** The queues' Redis connection; the gateway's rate limiter counts on it too (one connection per process). */
-  get redis(): Redis {
+  get redis(): Redis | Cluster {
     return this.options.connection;
   }
 

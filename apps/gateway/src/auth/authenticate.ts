@@ -1,9 +1,9 @@
 import { timingSafeEqual } from 'node:crypto';
 import { type ApiKeyRepository, hashApiKey } from '@shelfwise/db';
+import type { RedisConnection } from '@shelfwise/infrastructure';
 import type { Logger } from '@shelfwise/logger';
 import type { GatewayMetrics } from '@shelfwise/metrics';
 import type { Request, RequestHandler } from 'express';
-import type { Redis } from 'ioredis';
 import { RateLimitedError } from '../errors/rate-limited-error';
 import { UnauthenticatedError } from '../errors/unauthenticated-error';
 import type { Caller } from './caller';
@@ -20,7 +20,7 @@ const KNOWN_TTL_MS = 10 * 60_000;
 const MAX_REMEMBERED = 10_000;
 
 export interface UnknownKeyLimit {
-  redis: Redis;
+  redis: RedisConnection;
   /** Key prefix, the queue prefix: tests and deployments sharing a Redis do not share counters. */
   prefix: string;
   /** MySQL lookups of keys not lately seen valid, per client address per minute. */

@@ -1,12 +1,12 @@
+import type { RedisConnection } from '@shelfwise/infrastructure';
 import type { Logger } from '@shelfwise/logger';
 import type { RequestHandler } from 'express';
-import type { Redis } from 'ioredis';
 import { RateLimitedError } from '../errors/rate-limited-error';
 import { callerOf, scopeOf } from './caller';
 import { countInMinute, type WindowCount } from './fixed-window';
 
 export interface RateLimitOptions {
-  redis: Redis;
+  redis: RedisConnection;
   /** Key prefix, the queue prefix: tests and deployments sharing a Redis do not share counters. */
   prefix: string;
   perMinute: number;
