@@ -6,13 +6,14 @@ import { z } from 'zod';
  * digit (so never `.` or `..`), no leading, doubled or trailing slash, no spaces; `.csv` because every job
  * reads CSV.
  */
+const UPLOAD_NAME_RULE =
+  'must be a file name like products.csv or a path like train/products.csv (letters, digits, . _ - in each part, up to 200 characters)';
+
+/** An upload's name: the gateway's rule, which the CLI checks too before it sends a body. */
 export const uploadName = z
   .string()
-  .max(200)
-  .regex(
-    /^([A-Za-z0-9][A-Za-z0-9._-]*\/)*[A-Za-z0-9][A-Za-z0-9._-]*\.csv$/i,
-    'must be a file name like products.csv or a path like train/products.csv (letters, digits, . _ - in each part)',
-  );
+  .max(200, UPLOAD_NAME_RULE)
+  .regex(/^([A-Za-z0-9][A-Za-z0-9._-]*\/)*[A-Za-z0-9][A-Za-z0-9._-]*\.csv$/i, UPLOAD_NAME_RULE);
 
 export const uploadQuery = z.strictObject({
   name: uploadName.meta({
