@@ -16,6 +16,7 @@ import {
   TEST_ADMIN_KEY,
 } from '../support/app-process';
 import { dependencyClosure } from '../support/dependency-closure';
+import { s3Env } from '../support/s3-env';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const GATEWAY = join(ROOT, 'apps/gateway');
@@ -60,10 +61,7 @@ describe('the built gateway', () => {
       {
         PORT: String(port),
         DATABASE_URL: database.url,
-        S3_ENDPOINT: s3.settings.endpoint,
-        S3_BUCKET_DATASET: s3.buckets.dataset,
-        S3_BUCKET_INFERENCE: s3.buckets.inference,
-        S3_BUCKET_MODELS: s3.buckets.models,
+        ...s3Env(s3),
         NODE_ENV: 'production',
       },
       { built: true },

@@ -15,6 +15,7 @@ import {
   type Expectation,
 } from '../support/bad-input-cases';
 import type { JobView } from '../support/job-client';
+import { s3Env } from '../support/s3-env';
 import { seedServingModel } from '../support/seed-model';
 
 interface Outcome {
@@ -105,10 +106,7 @@ describe('bad input', () => {
     await seedServingModel(database.db, s3.store, s3.buckets.models);
     const env = {
       DATABASE_URL: database.url,
-      S3_ENDPOINT: s3.settings.endpoint,
-      S3_BUCKET_DATASET: s3.buckets.dataset,
-      S3_BUCKET_INFERENCE: s3.buckets.inference,
-      S3_BUCKET_MODELS: s3.buckets.models,
+      ...s3Env(s3),
       QUEUE_PREFIX: uniquePrefix('bad-input'),
       JOB_BACKOFF_MS: '100',
       LOG_LEVEL: 'warn',

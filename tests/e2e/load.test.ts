@@ -20,6 +20,7 @@ import {
 } from '../support/app-process';
 import { predictionInput } from '../support/generated-csv';
 import { countByJob } from '../support/log-lines';
+import { s3Env } from '../support/s3-env';
 import { seedServingModel } from '../support/seed-model';
 
 const SUBMISSIONS = 500;
@@ -45,10 +46,7 @@ describe('submissions under load', () => {
     await s3.store.upload(`s3://${s3.buckets.dataset}/tiny.csv`, predictionInput(3).csv);
     env = {
       DATABASE_URL: database.url,
-      S3_ENDPOINT: s3.settings.endpoint,
-      S3_BUCKET_DATASET: s3.buckets.dataset,
-      S3_BUCKET_INFERENCE: s3.buckets.inference,
-      S3_BUCKET_MODELS: s3.buckets.models,
+      ...s3Env(s3),
       QUEUE_PREFIX: uniquePrefix('load'),
       LOG_LEVEL: 'info',
       // The load is one key's: the per-key limit must not be what this test measures.

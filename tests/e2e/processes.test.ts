@@ -5,6 +5,7 @@ import { createTestDatabase, createTestS3, type TestDatabase, type TestS3 } from
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AppProcess, freePort, getJson, pollUntil, startApp } from '../support/app-process';
 import { logLines } from '../support/log-lines';
+import { s3Env } from '../support/s3-env';
 import { seedServingModel } from '../support/seed-model';
 
 // The real gateway and worker processes against real MySQL, Redis and the S3 server.
@@ -26,10 +27,7 @@ describe('gateway and worker processes', () => {
     env = {
       DATABASE_URL: database.url,
       REDIS_URL: 'redis://127.0.0.1:6379',
-      S3_ENDPOINT: s3.settings.endpoint,
-      S3_BUCKET_DATASET: s3.buckets.dataset,
-      S3_BUCKET_INFERENCE: s3.buckets.inference,
-      S3_BUCKET_MODELS: s3.buckets.models,
+      ...s3Env(s3),
       LOG_LEVEL: 'info',
     };
   });

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AppProcess, bearer, freePort, startApp, waitReady } from '../support/app-process';
 import { predictionInput } from '../support/generated-csv';
 import { jobClient } from '../support/job-client';
+import { s3Env } from '../support/s3-env';
 import { seedServingModel } from '../support/seed-model';
 
 const FLOOD = 8;
@@ -48,10 +49,7 @@ describe('fair share of inference workers between API keys', () => {
     await seedServingModel(database.db, s3.store, s3.buckets.models);
     const env = {
       DATABASE_URL: database.url,
-      S3_ENDPOINT: s3.settings.endpoint,
-      S3_BUCKET_DATASET: s3.buckets.dataset,
-      S3_BUCKET_INFERENCE: s3.buckets.inference,
-      S3_BUCKET_MODELS: s3.buckets.models,
+      ...s3Env(s3),
       QUEUE_PREFIX: uniquePrefix('fairness'),
       WORKER_QUEUES: 'inference',
       WORKER_CONCURRENCY_INFERENCE: '1',

@@ -5,6 +5,7 @@ import { type AppProcess, freePort, getJson, pollUntil, startApp } from '../supp
 import { predictionInput } from '../support/generated-csv';
 import { type JobClient, jobClient } from '../support/job-client';
 import { type MariaDbServer, startMariaDb } from '../support/mariadb-server';
+import { s3Env } from '../support/s3-env';
 import { seedServingModel } from '../support/seed-model';
 
 const LARGE_ROWS = 150_000;
@@ -34,10 +35,7 @@ describe('MySQL stopped and started again', () => {
     await s3.store.upload(`s3://${s3.buckets.dataset}/small.csv`, predictionInput(20).csv);
     const env = {
       DATABASE_URL: databaseUrl,
-      S3_ENDPOINT: s3.settings.endpoint,
-      S3_BUCKET_DATASET: s3.buckets.dataset,
-      S3_BUCKET_INFERENCE: s3.buckets.inference,
-      S3_BUCKET_MODELS: s3.buckets.models,
+      ...s3Env(s3),
       QUEUE_PREFIX: uniquePrefix('mysql-outage'),
       DATABASE_RETRY_MS: '300',
       // One attempt: a job that met the outage must still succeed, so the outage used up no attempt.

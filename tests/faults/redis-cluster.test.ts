@@ -11,6 +11,7 @@ import { predictionInput, trainingInput } from '../support/generated-csv';
 import { type JobClient, jobClient } from '../support/job-client';
 import { logLines } from '../support/log-lines';
 import { type RedisCluster, startRedisCluster } from '../support/redis-cluster';
+import { s3Env } from '../support/s3-env';
 import { seedServingModel } from '../support/seed-model';
 
 const LARGE_ROWS = 150_000;
@@ -41,10 +42,7 @@ describe('on a Redis Cluster of three masters', () => {
       // Not used for connecting: pointing at nothing proves every connection goes to the cluster.
       REDIS_URL: `redis://127.0.0.1:${await freePort()}`,
       REDIS_CLUSTER_NODES: cluster.nodes,
-      S3_ENDPOINT: s3.settings.endpoint,
-      S3_BUCKET_DATASET: s3.buckets.dataset,
-      S3_BUCKET_INFERENCE: s3.buckets.inference,
-      S3_BUCKET_MODELS: s3.buckets.models,
+      ...s3Env(s3),
       QUEUE_PREFIX: uniquePrefix('cluster'),
       MODEL_POLL_MS: '200',
       // The periodic pass is a minute away: only the lost marker can bring the flushed jobs back in time.

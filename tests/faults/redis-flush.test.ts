@@ -12,6 +12,7 @@ import { predictionInput } from '../support/generated-csv';
 import { type JobClient, jobClient } from '../support/job-client';
 import { countByJob, logLines, logsOf } from '../support/log-lines';
 import { type RedisServer, startRedisServer } from '../support/redis-server';
+import { s3Env } from '../support/s3-env';
 import { seedServingModel } from '../support/seed-model';
 
 const LARGE_ROWS = 150_000;
@@ -40,10 +41,7 @@ describe('Redis flushed while jobs run and wait', () => {
     const env = {
       DATABASE_URL: database.url,
       REDIS_URL: redis.url,
-      S3_ENDPOINT: s3.settings.endpoint,
-      S3_BUCKET_DATASET: s3.buckets.dataset,
-      S3_BUCKET_INFERENCE: s3.buckets.inference,
-      S3_BUCKET_MODELS: s3.buckets.models,
+      ...s3Env(s3),
       QUEUE_PREFIX: uniquePrefix('flush'),
       WORKER_QUEUES: 'inference',
       WORKER_LOCK_MS: '3000',

@@ -11,6 +11,7 @@ import { predictionInput, trainingInput } from '../support/generated-csv';
 import { type JobClient, jobClient } from '../support/job-client';
 import { logLines, logsOf } from '../support/log-lines';
 import { type RedisServer, startRedisServer } from '../support/redis-server';
+import { s3Env } from '../support/s3-env';
 import { seedServingModel } from '../support/seed-model';
 
 const LARGE_ROWS = 150_000;
@@ -37,10 +38,7 @@ describe('Redis restarted with its data gone', () => {
     const env = {
       DATABASE_URL: database.url,
       REDIS_URL: redis.url,
-      S3_ENDPOINT: s3.settings.endpoint,
-      S3_BUCKET_DATASET: s3.buckets.dataset,
-      S3_BUCKET_INFERENCE: s3.buckets.inference,
-      S3_BUCKET_MODELS: s3.buckets.models,
+      ...s3Env(s3),
       QUEUE_PREFIX: uniquePrefix('redis-loss'),
       // Only the reconnection can trigger the pass within the test: the periodic one is a minute away.
       RECONCILE_INTERVAL_MS: '60000',

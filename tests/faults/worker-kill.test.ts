@@ -10,6 +10,7 @@ import { type AppProcess, freePort, getJson, pollUntil, startApp } from '../supp
 import { predictionInput, trainingInput } from '../support/generated-csv';
 import { type JobClient, jobClient } from '../support/job-client';
 import { logLines, logsOf } from '../support/log-lines';
+import { s3Env } from '../support/s3-env';
 import { seedServingModel } from '../support/seed-model';
 
 const PREDICT_ROWS = 300_000;
@@ -45,10 +46,7 @@ describe('a worker killed in the middle of a job', () => {
     await s3.store.upload(`s3://${s3.buckets.dataset}/train.csv`, trainingInput(20_000));
     env = {
       DATABASE_URL: database.url,
-      S3_ENDPOINT: s3.settings.endpoint,
-      S3_BUCKET_DATASET: s3.buckets.dataset,
-      S3_BUCKET_INFERENCE: s3.buckets.inference,
-      S3_BUCKET_MODELS: s3.buckets.models,
+      ...s3Env(s3),
       QUEUE_PREFIX: uniquePrefix('kill'),
       WORKER_LOCK_MS: '2000',
       WORKER_STALLED_INTERVAL_MS: '500',

@@ -7,6 +7,7 @@ import {
 } from '@shelfwise/test-kit';
 import { type AppProcess, freePort, getJson, pollUntil, startApp, TEST_ADMIN_KEY } from './app-process';
 import { type JobClient, jobClient } from './job-client';
+import { s3Env } from './s3-env';
 
 /** The whole system as users run it: real gateway and worker processes over MySQL, Redis and S3. */
 export interface RunningSystem {
@@ -33,10 +34,7 @@ export async function startSystem(
   const adminKey = TEST_ADMIN_KEY;
   const env = {
     DATABASE_URL: database.url,
-    S3_ENDPOINT: s3.settings.endpoint,
-    S3_BUCKET_DATASET: s3.buckets.dataset,
-    S3_BUCKET_INFERENCE: s3.buckets.inference,
-    S3_BUCKET_MODELS: s3.buckets.models,
+    ...s3Env(s3),
     QUEUE_PREFIX: uniquePrefix(label),
     MODEL_POLL_MS: '200',
     LOG_LEVEL: 'warn',
