@@ -3,3 +3,4 @@ export { CsvFormatError } from './csv-format-error';
 export { neutraliseFormula } from './neutralise-formula';
 export { type CsvHeader, type CsvReadOptions, type CsvRow, readCsv, readCsvBatches } from './read-csv';
 export { csvField, type FormatCsvOptions, formatCsv } from './write-csv';
+export { type RecordPlan, RecordBoundaries, type RecordSlice } from './record-boundaries';
