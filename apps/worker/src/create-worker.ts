@@ -170,6 +170,7 @@ export function createWorker(deps: WorkerDependencies): ShelfwiseWorker {
     stallTimeoutMs: config.worker.stallTimeoutMs,
     isOutage: (error) => outageOf(dependencies, error) !== undefined,
     running,
+    producer,
   });
   const guard = new DependencyOutageGuard(runner, dependencies, logger);
   // Re-enqueues the jobs MySQL still owes an outcome whenever Redis may have lost them.

@@ -58,6 +58,8 @@ export interface Config {
     modelPollMs: number;
     /** Rows below this confidence without a human label go to the job's review file; 0: none. */
     reviewConfidence: number;
+    /** A predict job over more rows is split into chunks of about this many, for any inference worker. */
+    chunkRows: number;
   };
   worker: {
     port: number;
@@ -186,6 +188,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       batchSize: env.INFERENCE_BATCH_SIZE,
       modelPollMs: env.MODEL_POLL_MS,
       reviewConfidence: env.REVIEW_CONFIDENCE,
+      chunkRows: env.PREDICT_CHUNK_ROWS,
     },
     training: {
       autoPromote: env.AUTO_PROMOTE,

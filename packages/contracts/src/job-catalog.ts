@@ -85,6 +85,23 @@ export const JOBS = {
         .meta({ description: 'scores against the labelled rows; null without any' }),
     }),
   },
+  /**
+   * One chunk of a predict-csv job over more than PREDICT_CHUNK_ROWS rows: a BullMQ child of that job,
+   * taken by any inference worker. Its plan (byte range, first row) is the `predict_chunks` row; the job's
+   * own row stays the one record of its outcome.
+   */
+  'predict-chunk': {
+    queue: 'inference',
+    version: 1,
+    payload: z.object({
+      v: z.literal(1),
+      jobId,
+      chunk: z.number().int().min(0),
+      inputUri: s3Uri,
+      inputEtag: etag.optional(),
+    }),
+    result: z.object({ rows: z.number().int() }),
+  },
   train: {
     queue: 'training',
     version: 1,

@@ -1,5 +1,5 @@
 import { JOBS, type JobName, type JobPayload, QUEUES, type QueueRole } from '@shelfwise/contracts';
-import { type Job, type JobsOptions, Queue } from 'bullmq';
+import { FlowProducer, type Job, type JobsOptions, Queue } from 'bullmq';
 import type { Cluster, Redis } from 'ioredis';
 
 export interface ProducerOptions {
@@ -16,6 +16,7 @@ export interface ProducerOptions {
  */
 export class JobProducer {
   private readonly queues = new Map<QueueRole, Queue>();
+  private flows: FlowProducer | undefined;
 
   constructor(private readonly options: ProducerOptions) {}
 
@@ -34,13 +35,7 @@ export class JobProducer {
       queue = new Queue(QUEUES[role], {
         connection: this.options.connection,
         prefix: this.options.prefix,
-        defaultJobOptions: {
-          attempts: this.options.attempts,
-          backoff: { type: 'exponential', delay: this.options.backoffMs },
-          // Redis holds the queue only; MySQL keeps the history.
-          removeOnComplete: { age: 3_600, count: 1_000 },
-          removeOnFail: { age: 24 * 3_600 },
-        },
+        defaultJobOptions: this.defaultJobOptions(),
       });
       this.queues.set(role, queue);
     }
@@ -63,7 +58,41 @@ export class JobProducer {
     return this.queue(definition.queue).add(name, data, jobId ? { ...options, jobId } : options);
   }
 
+  /**
+   * Adds `children` as BullMQ children of the job `parent` (`queue`: its queue's qualified name), all or
+   * none (FlowProducer.addBulk): the parent, moved to waiting-children, runs again once every child has
+   * completed; a child that fails for good fails the parent. A child id that exists already is left as it
+   * is, so adding the same children again (the parent restarted) starts nothing twice.
+   */
+  async addChildren<N extends JobName>(
+    parent: { id: string; queue: string },
+    name: N,
+    children: readonly { id: string; payload: JobPayload<N> }[],
+  ): Promise<void> {
+    const definition = JOBS[name];
+    this.flows ??= new FlowProducer({ connection: this.options.connection, prefix: this.options.prefix });
+    await this.flows.addBulk(
+      children.map(({ id, payload }) => ({
+        name,
+        queueName: QUEUES[definition.queue],
+        data: definition.payload.parse(payload),
+        opts: { ...this.defaultJobOptions(), jobId: id, parent, failParentOnFailure: true },
+      })),
+    );
+  }
+
   async close(): Promise<void> {
     await Promise.all([...this.queues.values()].map((queue) => queue.close()));
+    await this.flows?.close();
+  }
+
+  private defaultJobOptions(): JobsOptions {
+    return {
+      attempts: this.options.attempts,
+      backoff: { type: 'exponential', delay: this.options.backoffMs },
+      // Redis holds the queue only; MySQL keeps the history.
+      removeOnComplete: { age: 3_600, count: 1_000 },
+      removeOnFail: { age: 24 * 3_600 },
+    };
   }
 }
