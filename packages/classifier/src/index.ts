@@ -29,6 +29,7 @@ export {
 } from './featurizer-settings';
 export type { Device } from './inference-session';
 export { InvalidRowsError } from './invalid-rows-error';
+export { RowProblems } from './row-problems';
 export { type LabelledBatch, type LabelledBatchesOptions, readLabelledBatches } from './labelled-batches';
 export { type ReadLabelledCsvOptions, readLabelledCsv } from './labelled-csv';
 export {

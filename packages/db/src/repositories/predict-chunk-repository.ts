@@ -70,12 +70,16 @@ export class PredictChunkRepository {
       WHERE id = ${jobId} AND status = 'RUNNING'`;
   }
 
-  /** Marks the chunk done with what it found; false when it was done already (a second delivery). */
-  async complete(jobId: string, index: number, result: Prisma.InputJsonValue): Promise<boolean> {
+  /**
+   * Marks the chunk done with what it found: `done`, or `already` when it was done before (a second
+   * delivery), or `gone` when the job's chunks were removed meanwhile (it ended: its parts are swept).
+   */
+  async complete(jobId: string, index: number, result: Prisma.InputJsonValue): Promise<'done' | 'already' | 'gone'> {
     const done = await this.db.$executeRaw`
       UPDATE predict_chunks SET result = ${JSON.stringify(result)}, done_rows = rows, done_at = UTC_TIMESTAMP(3)
       WHERE job_id = ${jobId} AND chunk_index = ${index} AND result IS NULL`;
-    return done === 1;
+    if (done === 1) return 'done';
+    return (await this.find(jobId, index)) ? 'already' : 'gone';
   }
 
   /** Jobs that ended (succeeded, failed, cancelled) with chunks left: their parts are to be removed. */
