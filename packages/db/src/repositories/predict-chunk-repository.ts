@@ -66,7 +66,7 @@ export class PredictChunkRepository {
     });
     await this.db.$executeRaw`
       UPDATE jobs SET progress = LEAST(0.99,
-        (SELECT SUM(done_rows) / GREATEST(1, SUM(rows)) FROM predict_chunks WHERE job_id = ${jobId}))
+        (SELECT SUM(done_rows) / GREATEST(1, SUM(\`rows\`)) FROM predict_chunks WHERE job_id = ${jobId}))
       WHERE id = ${jobId} AND status = 'RUNNING'`;
   }
 
@@ -76,7 +76,7 @@ export class PredictChunkRepository {
    */
   async complete(jobId: string, index: number, result: Prisma.InputJsonValue): Promise<'done' | 'already' | 'gone'> {
     const done = await this.db.$executeRaw`
-      UPDATE predict_chunks SET result = ${JSON.stringify(result)}, done_rows = rows, done_at = UTC_TIMESTAMP(3)
+      UPDATE predict_chunks SET result = ${JSON.stringify(result)}, done_rows = \`rows\`, done_at = UTC_TIMESTAMP(3)
       WHERE job_id = ${jobId} AND chunk_index = ${index} AND result IS NULL`;
     if (done === 1) return 'done';
     return (await this.find(jobId, index)) ? 'already' : 'gone';

@@ -80,6 +80,10 @@ export function predictChunkHandler(deps: PredictChunkDependencies): DirectHandl
         }
         logger.info({ rows: result.counts.rows, state }, 'chunk predicted');
         return { rows: result.counts.rows };
+      } catch (error) {
+        // Retried by BullMQ (the chunk job's attempts); the last failure fails the job.
+        logger.warn({ err: error }, 'chunk failed');
+        throw error;
       } finally {
         lease.release();
         for (const shadow of shadows) shadow.release();
