@@ -10,10 +10,11 @@ describe('handlerTable', () => {
       [
         { name: 'predict-online', handler: direct },
         { name: 'predict-csv', handler: recorded },
+        { name: 'predict-chunk', handler: direct },
       ] as HandlerEntry[],
       ['online', 'inference'],
     );
-    expect([...table.keys()].sort()).toEqual(['predict-csv', 'predict-online']);
+    expect([...table.keys()].sort()).toEqual(['predict-chunk', 'predict-csv', 'predict-online']);
   });
 
   it('refuses to start when a served job has no handler', () => {
