@@ -14,6 +14,7 @@ import { createInfrastructure, createRedis } from '@shelfwise/infrastructure';
 import { healthRoutes, onShutdown } from '@shelfwise/lifecycle';
 import { createLogger } from '@shelfwise/logger';
 import { metricsRoute, Registry, WorkerMetrics } from '@shelfwise/metrics';
+import { ModelArtifactStore } from '@shelfwise/model-store';
 import { JobProducer } from '@shelfwise/queue';
 import { isStorageUnreachable } from '@shelfwise/storage';
 import express from 'express';
@@ -23,7 +24,7 @@ import { WorkerStoppingError } from './errors/worker-stopping-error';
 import { predictCsvHandler } from './inference/predict-csv-handler';
 import { handlerTable } from './job-handlers';
 import { JobRunner } from './job-runner';
-import { type LoadPredictor, ModelServer } from './model/model-server';
+import { type LoadPredictor, ModelCache } from './model/model-cache';
 import { ShadowModels } from './model/shadow-models';
 import { predictOnlineHandler } from './online/predict-online-handler';
 import { Reconciler } from './reconciler';
@@ -48,20 +49,21 @@ const jobs = new JobRepository(db);
 const modelVersions = new ModelVersionRepository(db);
 const feedback = new FeedbackRepository(db);
 const tracking = createTracking({ config: config.mlflow, db, store, logger });
+const artifacts = new ModelArtifactStore(store, config.s3.buckets.models);
 
 // One registry for the process, served at GET /metrics on WORKER_PORT.
 const metrics = new WorkerMetrics(new Registry());
 const load: LoadPredictor = (model) => loadModel({ ...model, device: config.inference.device });
-const models = new ModelServer({
+const models = new ModelCache({
   models: modelVersions,
-  store,
+  artifacts,
   load,
   logger,
   metrics,
 });
 const shadows = new ShadowModels({
   models: modelVersions,
-  store,
+  artifacts,
   load,
   logger,
   maxVersions: config.training.shadowMaxVersions,
@@ -90,7 +92,7 @@ const handlers = handlerTable(
         db,
         store,
         models,
-        modelsBucket: config.s3.buckets.models,
+        artifacts,
         autoPromote: config.training.autoPromote,
         promotionMinRows: config.training.promotionMinRows,
         load,
@@ -171,6 +173,7 @@ guard.watch(consumers);
 const reconciler = new Reconciler({
   jobs,
   models: modelVersions,
+  artifacts,
   store,
   producer,
   logger,

@@ -1,9 +1,9 @@
 import type { Predictor } from '@shelfwise/classifier';
 import type { ModelVersion, ModelVersionRepository } from '@shelfwise/db';
 import type { Logger } from '@shelfwise/logger';
-import type { ObjectStore } from '@shelfwise/storage';
+import type { ModelArtifactStore } from '@shelfwise/model-store';
 import { type LoadPredictor, loadVersion } from './load-version';
-import type { ModelLease } from './model-server';
+import type { ModelLease } from './model-cache';
 
 /** A shadow version held for one job, as a serving version is; release it when the job is done. */
 export type ShadowLease = ModelLease;
@@ -27,7 +27,7 @@ export class ShadowModels {
   constructor(
     private readonly deps: {
       models: ModelVersionRepository;
-      store: ObjectStore;
+      artifacts: ModelArtifactStore;
       load: LoadPredictor;
       logger: Logger;
       maxVersions: number;
@@ -68,7 +68,7 @@ export class ShadowModels {
     if (!loaded) {
       loaded = {
         row,
-        predictor: loadVersion(this.deps.store, this.deps.load, row),
+        predictor: loadVersion(this.deps.artifacts, this.deps.load, row),
         leases: 0,
         retired: false,
       };
