@@ -1,11 +1,9 @@
 import type { Predictor } from '@shelfwise/classifier';
-import type { ModelVersion, ModelVersionRepository } from '@shelfwise/db';
-import type { Logger } from '@shelfwise/logger';
+import type { ModelVersion } from '@shelfwise/db';
 import type { WorkerMetrics } from '@shelfwise/metrics';
-import type { ModelArtifactStore } from '@shelfwise/model-store';
 import { NoModelError } from '../errors/no-model-error';
 import { CountingPredictor } from './counting-predictor';
-import { type LoadPredictor, loadVersion } from './load-version';
+import { loadVersion, type VersionLoading } from './load-version';
 
 export type { LoadPredictor } from './load-version';
 
@@ -34,11 +32,7 @@ export class ModelCache {
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
-    private readonly deps: {
-      models: ModelVersionRepository;
-      artifacts: ModelArtifactStore;
-      load: LoadPredictor;
-      logger: Logger;
+    private readonly deps: VersionLoading & {
       /** Rows predicted (per version), load time and serving version, for /metrics. */
       metrics: Pick<WorkerMetrics, 'rowsPredicted' | 'modelLoaded'>;
     },

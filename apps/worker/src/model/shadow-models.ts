@@ -1,8 +1,6 @@
 import type { Predictor } from '@shelfwise/classifier';
-import type { ModelVersion, ModelVersionRepository } from '@shelfwise/db';
-import type { Logger } from '@shelfwise/logger';
-import type { ModelArtifactStore } from '@shelfwise/model-store';
-import { type LoadPredictor, loadVersion } from './load-version';
+import type { ModelVersion } from '@shelfwise/db';
+import { loadVersion, type VersionLoading } from './load-version';
 import type { ModelLease } from './model-cache';
 
 /** A shadow version held for one job, as a serving version is; release it when the job is done. */
@@ -25,11 +23,7 @@ export class ShadowModels {
   private readonly loaded = new Map<number, Loaded>();
 
   constructor(
-    private readonly deps: {
-      models: ModelVersionRepository;
-      artifacts: ModelArtifactStore;
-      load: LoadPredictor;
-      logger: Logger;
+    private readonly deps: VersionLoading & {
       maxVersions: number;
     },
   ) {}
