@@ -59,6 +59,7 @@ export {
   addCounts,
   type PredictCounts,
   type PredictPipelineOptions,
+  type PredictRun,
   type PredictSinks,
   predictRows,
   type RowSink,

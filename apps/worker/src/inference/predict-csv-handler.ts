@@ -90,7 +90,7 @@ async function predictFile(
   const upload = (uri: string) => (body: Readable) => deps.store.upload(uri, body, 'text/csv', { signal });
   let counts: PredictCounts;
   try {
-    const { layout, ...written } = await predictRows(input, lease.predictor, {
+    const { layout, counts: written } = await predictRows(input, lease.predictor, {
       batchSize: deps.batchSize,
       reviewConfidence: deps.reviewConfidence,
       open: (at) => {
