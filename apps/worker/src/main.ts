@@ -1,194 +1,20 @@
-import { once } from 'node:events';
-import { loadModel } from '@shelfwise/classifier';
 import { loadConfigOrExit } from '@shelfwise/config';
-import { feedbackPrefixUri, QUEUE_ROLES, QUEUES, reviewPrefixUri } from '@shelfwise/contracts';
-import {
-  FeedbackRepository,
-  isConnectionFailure,
-  JobRepository,
-  ModelVersionRepository,
-  MonitoringRepository,
-  ShadowScoreRepository,
-} from '@shelfwise/db';
 import { createInfrastructure, createRedis } from '@shelfwise/infrastructure';
-import { healthRoutes, onShutdown } from '@shelfwise/lifecycle';
+import { onShutdown } from '@shelfwise/lifecycle';
 import { createLogger } from '@shelfwise/logger';
-import { metricsRoute, Registry, WorkerMetrics } from '@shelfwise/metrics';
-import { JobProducer } from '@shelfwise/queue';
-import { isStorageUnreachable } from '@shelfwise/storage';
-import express from 'express';
-import { lockDurationOf, startConsumers } from './consumers';
-import { type Dependency, DependencyOutageGuard, outageOf } from './dependency-outage-guard';
+import { Registry } from '@shelfwise/metrics';
+import { createWorker } from './create-worker';
 import { WorkerStoppingError } from './errors/worker-stopping-error';
-import { predictCsvHandler } from './inference/predict-csv-handler';
-import { handlerTable } from './job-handlers';
-import { JobRunner } from './job-runner';
-import { type LoadPredictor, ModelServer } from './model/model-server';
-import { ShadowModels } from './model/shadow-models';
-import { predictOnlineHandler } from './online/predict-online-handler';
-import { Reconciler } from './reconciler';
-import { RunningJobs } from './run/running-jobs';
-import { createTracking } from './tracking/create-tracking';
-import { retrainCheckHandler } from './training/retrain-check-handler';
-import { scheduleRetraining } from './training/schedule-retraining';
-import { trainHandler } from './training/train-handler';
 
 const config = loadConfigOrExit();
 const logger = createLogger({ name: 'worker', level: config.logLevel });
 const infrastructure = createInfrastructure(config);
-const { db, store } = infrastructure;
 const connection = createRedis(config.redisUrl, 'worker', config.redisClusterNodes);
-const producer = new JobProducer({
-  connection,
-  prefix: config.queuePrefix,
-  attempts: config.jobs.attempts,
-  backoffMs: config.jobs.backoffMs,
-});
-const jobs = new JobRepository(db);
-const modelVersions = new ModelVersionRepository(db);
-const feedback = new FeedbackRepository(db);
-const tracking = createTracking({ config: config.mlflow, db, store, logger });
-
-// One registry for the process, served at GET /metrics on WORKER_PORT.
-const metrics = new WorkerMetrics(new Registry());
-const load: LoadPredictor = (model) => loadModel({ ...model, device: config.inference.device });
-const models = new ModelServer({
-  models: modelVersions,
-  store,
-  load,
-  logger,
-  metrics,
-});
-const shadows = new ShadowModels({
-  models: modelVersions,
-  store,
-  load,
-  logger,
-  maxVersions: config.training.shadowMaxVersions,
-});
-const handlers = handlerTable(
-  [
-    {
-      name: 'predict-csv',
-      handler: predictCsvHandler({
-        store,
-        models,
-        monitoring: new MonitoringRepository(db),
-        shadows,
-        shadowScores: new ShadowScoreRepository(db),
-        feedback,
-        buckets: config.s3.buckets,
-        batchSize: config.inference.batchSize,
-        reviewConfidence: config.inference.reviewConfidence,
-        tracking: tracking.jobs,
-      }),
-    },
-    { name: 'predict-online', handler: predictOnlineHandler(models) },
-    {
-      name: 'train',
-      handler: trainHandler({
-        db,
-        store,
-        models,
-        modelsBucket: config.s3.buckets.models,
-        autoPromote: config.training.autoPromote,
-        promotionMinRows: config.training.promotionMinRows,
-        load,
-        seed: 42,
-        tracking: tracking.jobs,
-        feedback: {
-          prefix: feedbackPrefixUri(config.s3.buckets.dataset),
-          inOrder: () => feedback.capturedInOrder(),
-        },
-        skipPrefixes: [reviewPrefixUri(config.s3.buckets.dataset)],
-      }),
-    },
-    {
-      name: 'retrain-check',
-      handler: retrainCheckHandler({
-        jobs,
-        models: modelVersions,
-        feedback,
-        producer,
-        sourceUri: `s3://${config.s3.buckets.dataset}/`,
-        minRows: config.training.retrainMinRows,
-        epochs: config.training.retrainEpochs,
-        logger,
-      }),
-    },
-  ],
-  config.worker.queues,
-);
-
-// The runs this process's slots hold: /healthz reports a queue whose every slot is stuck.
-const running = new RunningJobs(
-  Object.fromEntries(config.worker.queues.map((role) => [QUEUES[role], config.worker.concurrency[role]])),
-);
-// Workers take no traffic; this port only serves probes (and metrics).
-const server = express()
-  .use(healthRoutes(infrastructure.readiness, () => running.liveness()))
-  .use(metricsRoute(metrics.registry))
-  .listen(config.worker.port);
-// An outage of MySQL or S3 pauses the consumers and puts the job back instead of failing it (attempt not counted).
-const dependencies: Dependency[] = [
-  {
-    name: 'MySQL',
-    isOutage: isConnectionFailure,
-    probe: () => db.$queryRaw`SELECT 1`,
-    retryMs: config.worker.databaseRetryMs,
-  },
-  {
-    name: 'S3',
-    isOutage: isStorageUnreachable,
-    probe: () => store.ping(),
-    retryMs: config.worker.storageRetryMs,
-  },
-];
-const roleOf = new Map(QUEUE_ROLES.map((role) => [QUEUES[role] as string, role]));
-const runner = new JobRunner({
-  handlers,
-  jobs,
-  logger,
-  metrics,
-  leaseMs: (queue) => lockDurationOf(roleOf.get(queue) ?? 'inference', config.worker.lockMs),
-  stallTimeoutMs: config.worker.stallTimeoutMs,
-  isOutage: (error) => outageOf(dependencies, error) !== undefined,
-  running,
-});
-const guard = new DependencyOutageGuard(runner, dependencies, logger);
-const consumers = startConsumers({
-  roles: config.worker.queues,
-  concurrency: config.worker.concurrency,
-  connection,
-  prefix: config.queuePrefix,
-  runner: guard,
-  logger,
-  lockMs: config.worker.lockMs,
-  stalledIntervalMs: config.worker.stalledIntervalMs,
-});
-guard.watch(consumers);
-// Re-enqueues the jobs MySQL still owes an outcome whenever Redis may have lost them.
-const reconciler = new Reconciler({
-  jobs,
-  models: modelVersions,
-  store,
-  producer,
-  logger,
-  ...config.worker.reconcile,
-});
+const worker = createWorker({ config, logger, infrastructure, connection, registry: new Registry() });
 
 onShutdown(
   async () => {
-    guard.stop();
-    await reconciler.stop();
-    // close() waits for running jobs and takes no new ones; the grace timer bounds it.
-    await Promise.all(consumers.map((consumer) => consumer.close()));
-    // After the consumers: jobs finishing during shutdown still record their entries (sent later).
-    await tracking.dispatcher?.stop();
-    await models.stop();
-    shadows.stop();
-    await producer.close();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await worker.stop();
     connection.disconnect();
     await infrastructure.close();
   },
@@ -196,29 +22,8 @@ onShutdown(
     graceMs: config.shutdownGraceMs,
     logger,
     // Running jobs are stopped (streams closed, uploads aborted) and left for another worker.
-    onGraceOver: () => running.stopAll(new WorkerStoppingError()),
+    onGraceOver: () => worker.abortRunning(new WorkerStoppingError()),
   },
 );
 
-await once(server, 'listening');
-await infrastructure.settle();
-await models
-  .start(config.inference.modelPollMs)
-  .catch((error: unknown) => logger.warn({ err: error }, 'could not load the serving model yet'));
-tracking.dispatcher?.start();
-reconciler.start(connection);
-if (config.worker.queues.includes('training')) {
-  await scheduleRetraining(producer, config.training.retrainCron, logger);
-}
-const readiness = await infrastructure.readiness();
-logger.info(
-  {
-    port: config.worker.port,
-    queues: config.worker.queues,
-    modelVersion: models.servingVersion() ?? null,
-    tracking: tracking.dispatcher ? 'mlflow' : 'disabled',
-    ready: readiness.ok,
-    checks: readiness.checks,
-  },
-  'worker started',
-);
+await worker.start();
