@@ -16,6 +16,7 @@ import type { Infrastructure, RedisConnection } from '@shelfwise/infrastructure'
 import { healthRoutes } from '@shelfwise/lifecycle';
 import type { Logger } from '@shelfwise/logger';
 import { metricsRoute, type Registry, WorkerMetrics } from '@shelfwise/metrics';
+import { ModelArtifactStore } from '@shelfwise/model-store';
 import { JobProducer } from '@shelfwise/queue';
 import { isStorageUnreachable } from '@shelfwise/storage';
 import type { Worker as Consumer } from 'bullmq';
@@ -28,7 +29,7 @@ import { predictChunkHandler } from './inference/chunks/predict-chunk-handler';
 import { predictCsvHandler } from './inference/predict-csv-handler';
 import { handlerTable } from './job-handlers';
 import { JobRunner } from './job-runner';
-import { type LoadPredictor, ModelServer } from './model/model-server';
+import { type LoadPredictor, ModelCache } from './model/model-cache';
 import { ShadowModels } from './model/shadow-models';
 import { predictOnlineHandler } from './online/predict-online-handler';
 import { Reconciler } from './reconciler';
@@ -57,7 +58,7 @@ export interface ShelfwiseWorker {
   /** Stops the running jobs at once (streams closed, uploads aborted): another worker takes them over. */
   abortRunning(error: Error): void;
   readonly runner: JobRunner;
-  readonly models: ModelServer;
+  readonly models: ModelCache;
 }
 
 /**
@@ -77,12 +78,13 @@ export function createWorker(deps: WorkerDependencies): ShelfwiseWorker {
   const modelVersions = new ModelVersionRepository(db);
   const feedback = new FeedbackRepository(db);
   const tracking = createTracking({ config: config.mlflow, db, store, logger });
+  const artifacts = new ModelArtifactStore(store, config.s3.buckets.models);
   const metrics = new WorkerMetrics(deps.registry);
   const load: LoadPredictor = (model) => loadModel({ ...model, device: config.inference.device });
-  const models = new ModelServer({ models: modelVersions, store, load, logger, metrics });
+  const models = new ModelCache({ models: modelVersions, artifacts, load, logger, metrics });
   const shadows = new ShadowModels({
     models: modelVersions,
-    store,
+    artifacts,
     load,
     logger,
     maxVersions: config.training.shadowMaxVersions,
@@ -139,7 +141,7 @@ export function createWorker(deps: WorkerDependencies): ShelfwiseWorker {
           db,
           store,
           models,
-          modelsBucket: config.s3.buckets.models,
+          artifacts,
           autoPromote: config.training.autoPromote,
           promotionMinRows: config.training.promotionMinRows,
           load,
@@ -210,6 +212,7 @@ export function createWorker(deps: WorkerDependencies): ShelfwiseWorker {
     jobs,
     models: modelVersions,
     chunkParts,
+    artifacts,
     store,
     producer,
     logger,

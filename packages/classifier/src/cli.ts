@@ -112,7 +112,7 @@ async function main(argv: string[]): Promise<void> {
           if (!output.write(formatCsv(rows))) await once(output, 'drain');
         },
       };
-      const { rows, layout } = await predictRows(createReadStream(inputPath), predictor, {
+      const { counts, layout } = await predictRows(createReadStream(inputPath), predictor, {
         batchSize: 1024,
         open: (at) => {
           output.write(formatCsv([at.output]));
@@ -123,7 +123,7 @@ async function main(argv: string[]): Promise<void> {
       output.end();
       await finished(output);
       await rename(temporary, outputPath);
-      process.stderr.write(`predicted ${rows} rows into ${outputPath}\n`);
+      process.stderr.write(`predicted ${counts.rows} rows into ${outputPath}\n`);
     } catch (error) {
       output.destroy();
       await rm(temporary, { force: true });

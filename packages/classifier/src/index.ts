@@ -39,7 +39,7 @@ export {
   type Predictor,
   type PredictorTimings,
 } from './load-model';
-export { MANIFEST_FILE, ONNX_FILE, readModelFiles, writeModelFiles } from './model-files';
+export { readModelFiles, writeModelFiles } from './model-files';
 export { ModelFormatError } from './model-format-error';
 export {
   ARCHITECTURES,
@@ -60,6 +60,7 @@ export {
   addCounts,
   type PredictCounts,
   type PredictPipelineOptions,
+  type PredictRun,
   type PredictSinks,
   predictRows,
   type RowSink,

@@ -43,10 +43,7 @@ export interface PredictPipelineOptions {
   afterBatch?(): Promise<void>;
 }
 
-/**
- * What one run wrote. Runs over slices of a file add up (`addCounts`) to what one run over the whole file
- * writes; `layout` is undefined when the input had no header at all (an empty file).
- */
+/** What one run wrote. Runs over slices of a file add up (`addCounts`) to one run over the whole file. */
 export interface PredictCounts {
   rows: number;
   /** Rows with HUMAN_VERIFIED_Category filled in (those written to `feedback`). */
@@ -54,6 +51,12 @@ export interface PredictCounts {
   reviewRows: number;
   /** Time spent in the model. */
   predictMs: number;
+}
+
+export interface PredictRun {
+  /** Undefined when the input had no header at all (an empty file): nothing was opened. */
+  layout: PredictionLayout | undefined;
+  counts: PredictCounts;
 }
 
 export function addCounts(a: PredictCounts, b: PredictCounts): PredictCounts {
@@ -78,7 +81,7 @@ export async function predictRows(
   input: Readable,
   predictor: Predictor,
   options: PredictPipelineOptions,
-): Promise<PredictCounts & { layout: PredictionLayout | undefined }> {
+): Promise<PredictRun> {
   const counts: PredictCounts = { rows: 0, labelledRows: 0, reviewRows: 0, predictMs: 0 };
   const reviewConfidence = options.reviewConfidence ?? 0;
   const knownLabels = new Set(predictor.labels);
@@ -146,5 +149,5 @@ export async function predictRows(
   }
   if (problems.count > 0) throw new InvalidRowsError(problems);
   if (layout && pending.length > 0) await predictBatch(pending, layout, sinks as PredictSinks);
-  return { ...counts, layout };
+  return { layout, counts };
 }

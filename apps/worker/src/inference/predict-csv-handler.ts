@@ -11,7 +11,7 @@ import type { ObjectStore } from '@shelfwise/storage';
 import { JobInputError } from '../errors/job-input-error';
 import type { JobContext, JobOutcome } from '../job-context';
 import type { RecordedHandler } from '../job-handlers';
-import type { ModelLease, ModelServer } from '../model/model-server';
+import type { ModelCache, ModelLease } from '../model/model-cache';
 import type { ShadowLease, ShadowModels } from '../model/shadow-models';
 import type { JobTracking } from '../tracking/job-tracking';
 import type { ChunkedPredict } from './chunks/chunked-predict';
@@ -24,7 +24,7 @@ import { UploadSink } from './upload-sink';
 
 export interface PredictCsvDependencies {
   store: ObjectStore;
-  models: ModelServer;
+  models: ModelCache;
   monitoring: MonitoringRepository;
   /** READY versions newer than the serving one, scored on the verified rows too. */
   shadows: ShadowModels;
@@ -97,7 +97,7 @@ async function predictFile(
   const upload = (uri: string) => (body: Readable) => deps.store.upload(uri, body, 'text/csv', { signal });
   let counts: PredictCounts;
   try {
-    const { layout, ...written } = await predictRows(input, lease.predictor, {
+    const { layout, counts: written } = await predictRows(input, lease.predictor, {
       batchSize: deps.batchSize,
       reviewConfidence: deps.reviewConfidence,
       open: (at) => {

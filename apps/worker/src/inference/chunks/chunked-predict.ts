@@ -11,7 +11,7 @@ import type { PlannedChunk, PredictChunkRepository } from '@shelfwise/db';
 import type { ObjectStore } from '@shelfwise/storage';
 import { JobInputError } from '../../errors/job-input-error';
 import type { JobContext, JobOutcome } from '../../job-context';
-import type { ModelServer } from '../../model/model-server';
+import type { ModelCache } from '../../model/model-cache';
 import { combineScores } from '../feedback-scorer';
 import { invalidRowsFailure } from '../invalid-rows-failure';
 import { type PredictOutcomeDependencies, recordPredictOutcome } from '../record-predict-outcome';
@@ -23,7 +23,7 @@ import { readHeader } from './read-header';
 
 export interface ChunkedPredictDependencies extends PredictOutcomeDependencies {
   store: ObjectStore;
-  models: ModelServer;
+  models: ModelCache;
   chunks: PredictChunkRepository;
   parts: ChunkParts;
   buckets: { dataset: string; inference: string };

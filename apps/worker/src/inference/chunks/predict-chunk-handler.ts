@@ -6,7 +6,7 @@ import type { ObjectStore } from '@shelfwise/storage';
 import { describeFailure } from '../../errors/describe-failure';
 import { JobCancelledError } from '../../errors/job-cancelled-error';
 import type { DirectHandler } from '../../job-handlers';
-import type { ModelLease, ModelServer } from '../../model/model-server';
+import type { ModelCache, ModelLease } from '../../model/model-cache';
 import type { ShadowLease, ShadowModels } from '../../model/shadow-models';
 import { counted } from '../counting-stream';
 import { FeedbackScorer } from '../feedback-scorer';
@@ -18,7 +18,7 @@ import { readHeader } from './read-header';
 
 export interface PredictChunkDependencies {
   store: ObjectStore;
-  models: ModelServer;
+  models: ModelCache;
   shadows: ShadowModels;
   chunks: PredictChunkRepository;
   jobs: JobRepository;
@@ -126,7 +126,7 @@ async function predictChunk(
       await deps.chunks.reportProgress(jobId, index, Math.floor(chunk.rows * share));
       await stopUnlessRunning();
     });
-    const { rows, labelledRows, reviewRows, predictMs } = await predictRows(bytes, lease.predictor, {
+    const { counts } = await predictRows(bytes, lease.predictor, {
       batchSize: deps.batchSize,
       reviewConfidence: deps.reviewConfidence,
       slice: { header, firstRow: chunk.firstRow },
@@ -153,7 +153,6 @@ async function predictChunk(
       },
       afterBatch: report,
     });
-    const counts = { rows, labelledRows, reviewRows, predictMs };
     if (counts.rows !== chunk.rows) {
       throw new Error(`chunk ${index} of job ${jobId} has ${counts.rows} rows where ${chunk.rows} were planned`);
     }
