@@ -9,6 +9,7 @@ import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { parseArgs } from 'node:util';
+import { loadConfig } from '@shelfwise/config';
 import { JobRepository } from '@shelfwise/db';
 import { createRedis } from '@shelfwise/infrastructure';
 import { METRIC } from '@shelfwise/metrics';
@@ -27,7 +28,9 @@ const { values, positionals } = parseArgs({
 const rows = Number(positionals[0] ?? 1_000_000);
 const workerCounts = (values.workers ?? '1').split(',').map(Number);
 const killAt = values['kill-at'] === undefined ? undefined : Number(values['kill-at']);
-const chunkEnv = values['chunk-rows'] ? { PREDICT_CHUNK_ROWS: values['chunk-rows'] } : {};
+const chunkEnv: Record<string, string> = values['chunk-rows']
+  ? { PREDICT_CHUNK_ROWS: values['chunk-rows'] }
+  : {};
 
 interface Worker {
   child: ChildProcess;
@@ -39,7 +42,9 @@ async function rowsPredicted(worker: Worker): Promise<number> {
   const text = await (await fetch(`http://127.0.0.1:${worker.port}/metrics`)).text();
   return text
     .split('\n')
-    .filter((line) => line.startsWith(`${METRIC.rowsPredicted}{`) || line.startsWith(`${METRIC.rowsPredicted} `))
+    .filter(
+      (line) => line.startsWith(`${METRIC.rowsPredicted}{`) || line.startsWith(`${METRIC.rowsPredicted} `),
+    )
     .reduce((sum, line) => sum + Number(line.split(' ').at(-1)), 0);
 }
 
@@ -67,7 +72,11 @@ async function runJob(stack: BenchStack, inputUri: string, count: number, kill?:
   const workers: Worker[] = [];
   for (let i = 0; i < count; i++) {
     const port = await freePort();
-    const child = stack.start('worker', { WORKER_QUEUES: 'inference', WORKER_PORT: String(port), ...chunkEnv });
+    const child = stack.start('worker', {
+      WORKER_QUEUES: 'inference',
+      WORKER_PORT: String(port),
+      ...chunkEnv,
+    });
     workers.push({ child, port });
   }
   // Measure the job, not the process start: wait until every worker is ready.
@@ -76,7 +85,12 @@ async function runJob(stack: BenchStack, inputUri: string, count: number, kill?:
   }
   const jobs = new JobRepository(stack.db);
   const connection = createRedis('redis://127.0.0.1:6379', 'worker');
-  const producer = new JobProducer({ connection, prefix: stack.env.QUEUE_PREFIX ?? '', attempts: 3, backoffMs: 0 });
+  const producer = new JobProducer({
+    connection,
+    prefix: stack.env.QUEUE_PREFIX ?? '',
+    attempts: 3,
+    backoffMs: 0,
+  });
   const id = randomUUID();
   await jobs.create({ id, type: 'PREDICT_CSV', input: { input_file_s3: inputUri } });
   const submitted = performance.now();
@@ -128,19 +142,28 @@ try {
   const copyStarted = performance.now();
   await stack.store.concatenate(`s3://${stack.buckets.inference}/bench/copy.csv`, [{ uri: inputUri }]);
   const copyS = (performance.now() - copyStarted) / 1000;
-  const floor = { copyS: Number(copyS.toFixed(2)), mbPerSecond: Math.round(size / 1e6 / copyS), rowsPerSecond: Math.round(rows / copyS) };
+  const floor = {
+    copyS: Number(copyS.toFixed(2)),
+    mbPerSecond: Math.round(size / 1e6 / copyS),
+    rowsPerSecond: Math.round(rows / copyS),
+  };
   console.log(JSON.stringify({ embeddedS3Copy: floor }));
   const runs = [];
   for (const count of workerCounts) {
     runs.push(await runJob(stack, inputUri, count));
     console.log(JSON.stringify(runs.at(-1)));
   }
-  const chunkRows = Number(values['chunk-rows'] ?? 250_000);
+  const chunkRows = Number(values['chunk-rows'] ?? loadConfig(stack.env).inference.chunkRows);
   if (killAt !== undefined) {
     const count = Math.max(2, ...workerCounts);
     const run = await runJob(stack, inputUri, count, killAt);
     const limit = rows + 2 * chunkRows;
-    console.log(JSON.stringify({ ...run, kill: { rowsPredicted: run.rowsPredicted, limit, within: run.rowsPredicted <= limit } }));
+    console.log(
+      JSON.stringify({
+        ...run,
+        kill: { rowsPredicted: run.rowsPredicted, limit, within: run.rowsPredicted <= limit },
+      }),
+    );
   }
   const base = runs.find((run) => run.workers === 1);
   console.log(
@@ -149,7 +172,10 @@ try {
         rows,
         inputMb: Number((size / 1e6).toFixed(1)),
         embeddedS3Copy: floor,
-        runs: runs.map((run) => ({ ...run, speedup: base ? Number((run.rowsPerSecond / base.rowsPerSecond).toFixed(2)) : null })),
+        runs: runs.map((run) => ({
+          ...run,
+          speedup: base ? Number((run.rowsPerSecond / base.rowsPerSecond).toFixed(2)) : null,
+        })),
         targets: { speedupAt2Workers: 1.5, workerPeakRssMb: 400 },
       },
       null,

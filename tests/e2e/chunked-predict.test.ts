@@ -1,9 +1,10 @@
-import { labelledProducts, toCsv } from '@shelfwise/test-kit';
 import {
   createTestDatabase,
   createTestS3,
+  labelledProducts,
   type TestDatabase,
   type TestS3,
+  toCsv,
   uniquePrefix,
 } from '@shelfwise/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -28,7 +29,13 @@ function chunkyInput(rows: number): string {
       const row = i + 1;
       const edge = row % CHUNK_ROWS;
       const text =
-        edge === 0 ? `${product.text}\n` : edge === 1 ? `\n${product.text}` : edge === 999 ? `${product.text}\r\nmore` : product.text;
+        edge === 0
+          ? `${product.text}\n`
+          : edge === 1
+            ? `\n${product.text}`
+            : edge === 999
+              ? `${product.text}\r\nmore`
+              : product.text;
       return [text, i % 7 === 0 ? product.label : '', i % 500 === 3 ? '=SUM(A1:A9)' : `n${row}`];
     }),
   );
@@ -106,7 +113,17 @@ describe('a predict job over more than PREDICT_CHUNK_ROWS rows', () => {
     const workers = [await launchWorker(), await launchWorker()];
     const id = await client.submit('/v1/predict/csv', input);
     const chunked = await client.finished(id);
-    expect(chunked.status, JSON.stringify(chunked.error) + workers.map((w) => w.output()).join('').split('\n').filter((l) => /"level":(40|50)/.test(l)).join('\n').slice(0, 3000)).toBe('SUCCEEDED');
+    expect(
+      chunked.status,
+      JSON.stringify(chunked.error) +
+        workers
+          .map((w) => w.output())
+          .join('')
+          .split('\n')
+          .filter((l) => /"level":(40|50)/.test(l))
+          .join('\n')
+          .slice(0, 3000),
+    ).toBe('SUCCEEDED');
 
     // Six chunks (5,200 rows by 1,000), each predicted once, by whichever worker took it.
     const done = workers.flatMap((worker) => chunksDone(worker.output(), id));
@@ -128,7 +145,9 @@ describe('a predict job over more than PREDICT_CHUNK_ROWS rows', () => {
     const objects = await s3.store.list(`s3://${s3.buckets.inference}/${id}/`);
     expect(objects.map((o) => o.key)).toEqual([`${id}/predictions.csv`]);
     expect(await database.db.predictChunk.count({ where: { jobId: id } })).toBe(0);
-    const points = await database.db.monitoringMetric.findMany({ where: { jobId: { in: [id, alone.job_id] } } });
+    const points = await database.db.monitoringMetric.findMany({
+      where: { jobId: { in: [id, alone.job_id] } },
+    });
     expect(points).toHaveLength(2);
     expect(points[0]?.weightedF1).toBe(points[1]?.weightedF1);
     expect(await database.db.feedbackBatch.count({ where: { jobId: id } })).toBe(1);
@@ -152,11 +171,15 @@ describe('a predict job over more than PREDICT_CHUNK_ROWS rows', () => {
     const byKilled = chunksDone(killed.output(), id);
     const bySurvivor = chunksDone(survivor.output(), id);
     // Every chunk done exactly once over both processes: none the killed worker finished was redone.
-    expect([...byKilled, ...bySurvivor].sort((a, b) => a - b)).toEqual(Array.from({ length: 40 }, (_, i) => i));
+    expect([...byKilled, ...bySurvivor].sort((a, b) => a - b)).toEqual(
+      Array.from({ length: 40 }, (_, i) => i),
+    );
     expect(byKilled.length).toBeGreaterThan(0);
     for (const chunk of byKilled) expect(bySurvivor).not.toContain(chunk);
     // The chunks done when the worker died stayed done: their rows were not predicted again.
-    expect(doneBefore.every((chunk) => [...byKilled, ...bySurvivor].filter((c) => c === chunk.index).length === 1)).toBe(true);
+    expect(
+      doneBefore.every((chunk) => [...byKilled, ...bySurvivor].filter((c) => c === chunk.index).length === 1),
+    ).toBe(true);
     const lines = (await bytesOf(job.result?.output_uri)).split('\n');
     expect(lines[0]).toBe('product_description,HUMAN_VERIFIED_Category,note,predicted_category,confidence');
     expect(job.result?.details).toMatchObject({ rows: 40_000 });

@@ -29,7 +29,6 @@ export {
 } from './featurizer-settings';
 export type { Device } from './inference-session';
 export { InvalidRowsError } from './invalid-rows-error';
-export { RowProblems } from './row-problems';
 export { type LabelledBatch, type LabelledBatchesOptions, readLabelledBatches } from './labelled-batches';
 export { type ReadLabelledCsvOptions, readLabelledCsv } from './labelled-csv';
 export {
@@ -67,6 +66,7 @@ export {
   type VerifiedRow,
 } from './predict-pipeline';
 export { createRandom } from './random';
+export { RowProblems } from './row-problems';
 export { type Split, stratifiedSplit } from './stratified-split';
 export {
   type EpochReport,

@@ -44,7 +44,8 @@ describe('RecordBoundaries', () => {
     expect(result.slices.map((s) => s.rows)).toEqual([2, 2, 2, 2, 1]);
     // Each slice starts at a record, never at the line a quoted newline opened (`",3`).
     for (const slice of result.slices) expect(bytes.subarray(slice.start).toString()).toMatch(/^"(tea|mug)/);
-    for (const piece of [1, 2, 3, 7, bytes.length]) await expectSlicesParseAsWhole(bytes, plan(bytes, 2, piece));
+    for (const piece of [1, 2, 3, 7, bytes.length])
+      await expectSlicesParseAsWhole(bytes, plan(bytes, 2, piece));
   });
 
   it('counts rows as the parser does: CRLF, lone CR, blank lines, a BOM, `""` alone, no final newline', async () => {

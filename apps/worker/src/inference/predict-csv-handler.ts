@@ -6,36 +6,30 @@ import {
   type JobResult,
   reviewUri,
 } from '@shelfwise/contracts';
-import type { FeedbackRepository, MonitoringRepository, ShadowScoreRepository } from '@shelfwise/db';
 import type { ObjectStore } from '@shelfwise/storage';
 import { JobInputError } from '../errors/job-input-error';
 import type { JobContext, JobOutcome } from '../job-context';
 import type { RecordedHandler } from '../job-handlers';
 import type { ModelCache, ModelLease } from '../model/model-cache';
 import type { ShadowLease, ShadowModels } from '../model/shadow-models';
-import type { JobTracking } from '../tracking/job-tracking';
 import type { ChunkedPredict } from './chunks/chunked-predict';
 import { counted } from './counting-stream';
 import { FeedbackScorer } from './feedback-scorer';
 import { invalidRowsFailure } from './invalid-rows-failure';
-import { recordPredictOutcome } from './record-predict-outcome';
+import { type PredictOutcomeDependencies, recordPredictOutcome } from './record-predict-outcome';
 import { throttle } from './throttle';
 import { UploadSink } from './upload-sink';
 
-export interface PredictCsvDependencies {
+/** `monitoring`, `shadowScores`, `feedback`, `tracking`: where the job's figures are recorded. */
+export interface PredictCsvDependencies extends PredictOutcomeDependencies {
   store: ObjectStore;
   models: ModelCache;
-  monitoring: MonitoringRepository;
   /** READY versions newer than the serving one, scored on the verified rows too. */
   shadows: ShadowModels;
-  shadowScores: ShadowScoreRepository;
-  feedback: FeedbackRepository;
   buckets: { dataset: string; inference: string };
   batchSize: number;
   /** Rows without a human label below this confidence also go to the review file (0: none do). */
   reviewConfidence: number;
-  /** Sends the monitoring figures to MLflow (through the outbox), or nowhere when tracking is off. */
-  tracking: JobTracking;
   /** A file over PREDICT_CHUNK_ROWS rows goes to chunks any inference worker takes. */
   chunked: ChunkedPredict;
 }
@@ -49,7 +43,8 @@ type Result = JobResult<'predict-csv'>;
  * serving model and every shadow version, each on the rows it did not train on; unlabelled rows the model
  * is unsure of go to the review file, to be labelled and submitted back. An input that already has
  * prediction columns (a predictions file sent back) gets them replaced. The input is read at the version
- * pinned at submission, and every stream stops with the run's signal.
+ * pinned at submission, and every stream stops with the run's signal. A file over PREDICT_CHUNK_ROWS rows
+ * is split into chunks that any inference worker predicts (ChunkedPredict), with the same outputs.
  */
 export function predictCsvHandler(deps: PredictCsvDependencies): RecordedHandler<'predict-csv'> {
   return {

@@ -1,5 +1,5 @@
 import type { Db } from '../create-prisma-client';
-import { Prisma, type PredictChunk as PredictChunkRow } from '../generated/prisma/client';
+import { type PredictChunk as PredictChunkRow, Prisma } from '../generated/prisma/client';
 import type { Tx } from '../transaction';
 
 /** One slice of a chunked predict job, byte offsets as numbers (files stay far below 2^53 bytes). */
@@ -74,7 +74,11 @@ export class PredictChunkRepository {
    * Marks the chunk done with what it found: `done`, or `already` when it was done before (a second
    * delivery), or `gone` when the job's chunks were removed meanwhile (it ended: its parts are swept).
    */
-  async complete(jobId: string, index: number, result: Prisma.InputJsonValue): Promise<'done' | 'already' | 'gone'> {
+  async complete(
+    jobId: string,
+    index: number,
+    result: Prisma.InputJsonValue,
+  ): Promise<'done' | 'already' | 'gone'> {
     const done = await this.db.$executeRaw`
       UPDATE predict_chunks SET result = ${JSON.stringify(result)}, done_rows = \`rows\`, done_at = UTC_TIMESTAMP(3)
       WHERE job_id = ${jobId} AND chunk_index = ${index} AND result IS NULL`;

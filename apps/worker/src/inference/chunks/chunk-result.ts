@@ -10,7 +10,12 @@ const tally = z.object({
 
 const rowProblem = z.discriminatedUnion('kind', [
   z.object({ row: z.number().int(), column: z.string(), kind: z.literal('empty') }),
-  z.object({ row: z.number().int(), column: z.string(), kind: z.literal('unknown-label'), value: z.string() }),
+  z.object({
+    row: z.number().int(),
+    column: z.string(),
+    kind: z.literal('unknown-label'),
+    value: z.string(),
+  }),
 ]);
 
 /**
@@ -20,7 +25,11 @@ const rowProblem = z.discriminatedUnion('kind', [
  */
 export const chunkResult = z.object({
   /** The model version that predicted it (every chunk of a job uses the same), and its labels. */
-  model: z.object({ modelVersionId: z.number().int(), version: z.number().int(), labels: z.array(z.string()) }),
+  model: z.object({
+    modelVersionId: z.number().int(),
+    version: z.number().int(),
+    labels: z.array(z.string()),
+  }),
   counts: z.object({
     rows: z.number().int(),
     labelledRows: z.number().int(),

@@ -5,7 +5,7 @@ import {
   predictionLayout,
   RowProblems,
 } from '@shelfwise/classifier';
-import { type JobPayload, type JobResult, feedbackUri, reviewUri } from '@shelfwise/contracts';
+import { feedbackUri, type JobPayload, type JobResult, reviewUri } from '@shelfwise/contracts';
 import { formatCsv } from '@shelfwise/csv';
 import type { PlannedChunk, PredictChunkRepository } from '@shelfwise/db';
 import type { ObjectStore } from '@shelfwise/storage';
@@ -96,7 +96,8 @@ export class ChunkedPredict {
       // No chunk job was pending: every one completed, so each chunk is done (or the job ended).
       const again = await this.deps.chunks.list(jobId);
       const left = again.filter((chunk) => chunk.result === null).map((chunk) => chunk.index);
-      if (left.length > 0) throw new Error(`chunks ${left.join(', ')} are not done and none of them is queued`);
+      if (left.length > 0)
+        throw new Error(`chunks ${left.join(', ')} are not done and none of them is queued`);
       return this.assemble(payload, context, again);
     }
     return this.assemble(payload, context, chunks);
@@ -113,7 +114,9 @@ export class ChunkedPredict {
     const model = (results[0] as ChunkResult).model;
     await this.failIfInvalid(payload, jobId, results);
     const input = { uri: payload.inputUri, etag: payload.inputEtag };
-    const layout = predictionLayout(await readHeader(deps.store, input, (chunks[0] as PlannedChunk).startByte, signal));
+    const layout = predictionLayout(
+      await readHeader(deps.store, input, (chunks[0] as PlannedChunk).startByte, signal),
+    );
     const counts = results.map((result) => result.counts).reduce(addCounts);
     const uris = {
       output: `s3://${deps.buckets.inference}/${jobId}/predictions.csv`,

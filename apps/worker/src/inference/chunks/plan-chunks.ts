@@ -1,4 +1,4 @@
-import { type RecordPlan, RecordBoundaries } from '@shelfwise/csv';
+import { RecordBoundaries, type RecordPlan } from '@shelfwise/csv';
 import type { ObjectStore } from '@shelfwise/storage';
 
 /**

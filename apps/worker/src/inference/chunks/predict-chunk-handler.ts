@@ -1,6 +1,6 @@
 import { InvalidRowsError, predictRows, type RowSink } from '@shelfwise/classifier';
-import type { JobPayload, JobResult } from '@shelfwise/contracts';
-import type { JobRepository, PlannedChunk, Prisma, PredictChunkRepository } from '@shelfwise/db';
+import type { JobPayload } from '@shelfwise/contracts';
+import type { JobRepository, PlannedChunk, PredictChunkRepository, Prisma } from '@shelfwise/db';
 import type { Logger } from '@shelfwise/logger';
 import type { ObjectStore } from '@shelfwise/storage';
 import { describeFailure } from '../../errors/describe-failure';
@@ -76,7 +76,8 @@ export function predictChunkHandler(deps: PredictChunkDependencies): DirectHandl
         const state = await deps.chunks.complete(jobId, index, result as unknown as Prisma.InputJsonValue);
         // The job ended and its chunks were swept while this one ran: what it wrote is nobody's.
         if (state === 'gone') {
-          for (const kind of KINDS) await deps.store.delete(partUri(deps.inferenceBucket, jobId, kind, index));
+          for (const kind of KINDS)
+            await deps.store.delete(partUri(deps.inferenceBucket, jobId, kind, index));
         }
         logger.info({ rows: result.counts.rows, state }, 'chunk predicted');
         return { rows: result.counts.rows };
@@ -154,7 +155,9 @@ async function predictChunk(
       afterBatch: report,
     });
     if (counts.rows !== chunk.rows) {
-      throw new Error(`chunk ${index} of job ${jobId} has ${counts.rows} rows where ${chunk.rows} were planned`);
+      throw new Error(
+        `chunk ${index} of job ${jobId} has ${counts.rows} rows where ${chunk.rows} were planned`,
+      );
     }
     // Completing the uploads commits the parts: only while the job still runs.
     await stopUnlessRunning();
@@ -198,7 +201,11 @@ const NO_PARTS = { predictions: null, feedback: null, review: null };
 
 function found(lease: ModelLease, scorer: FeedbackScorer): ChunkResult {
   return {
-    model: { modelVersionId: lease.modelVersionId, version: lease.version, labels: [...lease.predictor.labels] },
+    model: {
+      modelVersionId: lease.modelVersionId,
+      version: lease.version,
+      labels: [...lease.predictor.labels],
+    },
     counts: NO_COUNTS,
     problems: null,
     failure: null,

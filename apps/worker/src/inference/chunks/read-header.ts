@@ -9,7 +9,11 @@ export async function readHeader(
   signal?: AbortSignal,
 ): Promise<string[]> {
   let header: string[] = [];
-  const bytes = await store.download(input.uri, { etag: input.etag, signal, range: { start: 0, end: headerEnd } });
+  const bytes = await store.download(input.uri, {
+    etag: input.etag,
+    signal,
+    range: { start: 0, end: headerEnd },
+  });
   for await (const _ of readCsvBatches(bytes, {}, ({ columns }) => {
     header = columns;
   })) {
