@@ -26,6 +26,7 @@ describe('predictChunkHandler', () => {
   let s3: TestS3;
   let registry: Registry;
   let handler: ReturnType<typeof predictChunkHandler>;
+  let cache: ModelCache;
   let chunks: PredictChunkRepository;
   let jobs: JobRepository;
   const logger = createLogger({ name: 'chunk-test', level: 'silent' });
@@ -45,9 +46,10 @@ describe('predictChunkHandler', () => {
     const loading = { models, artifacts, load: loadModel, logger };
     chunks = new PredictChunkRepository(database.db);
     jobs = new JobRepository(database.db);
+    cache = new ModelCache({ ...loading, metrics: new WorkerMetrics(registry) });
     handler = predictChunkHandler({
       store: s3.store,
-      models: new ModelCache({ ...loading, metrics: new WorkerMetrics(registry) }),
+      models: cache,
       shadows: new ShadowModels({ ...loading, maxVersions: 0 }),
       chunks,
       jobs,
@@ -68,26 +70,26 @@ describe('predictChunkHandler', () => {
       0,
     );
 
-  it('writes the same bytes when delivered twice at once, records the chunk once, and never redoes it', async () => {
-    const products = labelledProducts(300, 5);
+  /** A RUNNING predict job over `rows` rows, pinned to the serving version, planned in chunks of 100. */
+  const plannedJob = async (rows: number) => {
+    const products = labelledProducts(rows, 5);
     const csv = toCsv(
       ['product_description', 'HUMAN_VERIFIED_Category'],
       products.map((product, i) => [product.text, i % 4 === 0 ? product.label : '']),
     );
-    const inputUri = `s3://${s3.buckets.dataset}/chunked.csv`;
+    const id = crypto.randomUUID();
+    const inputUri = `s3://${s3.buckets.dataset}/${id}.csv`;
     await s3.store.upload(inputUri, csv);
     const inputEtag = (await s3.store.head(inputUri))?.etag;
-    const id = crypto.randomUUID();
     await jobs.create({ id, type: 'PREDICT_CSV', input: { input_file_s3: inputUri } });
     const run = await startRun(jobs, id);
     const serving = await new ModelVersionRepository(database.db).findServing();
     await jobs.recordModelVersion(run, serving?.id ?? 0);
     const scanner = new RecordBoundaries(100);
     scanner.push(Buffer.from(csv));
-    const plan = scanner.end();
     await chunks.plan(
       id,
-      plan.slices.map((slice, index) => ({
+      scanner.end().slices.map((slice, index) => ({
         index,
         startByte: slice.start,
         endByte: slice.end,
@@ -95,7 +97,16 @@ describe('predictChunkHandler', () => {
         rows: slice.rows,
       })),
     );
-    const payload = { v: 1 as const, jobId: id, chunk: 1, inputUri, inputEtag };
+    return {
+      id,
+      products,
+      payload: (chunk: number) => ({ v: 1 as const, jobId: id, chunk, inputUri, inputEtag }),
+    };
+  };
+
+  it('writes the same bytes when delivered twice at once, records the chunk once, and never redoes it', async () => {
+    const { id, products, payload: of } = await plannedJob(300);
+    const payload = of(1);
 
     // Two deliveries of chunk 1 at the same time: both predict it, both write its parts.
     const twice = await Promise.all([handler.run(payload), handler.run(payload)]);
@@ -122,5 +133,27 @@ describe('predictChunkHandler', () => {
     expect((await s3.store.head(partUri(s3.buckets.inference, id, 'predictions', 1)))?.etag).toBe(
       recorded.parts.predictions,
     );
+  });
+
+  it('predicts with the version the job was planned with, after another was promoted', async () => {
+    const { id, payload } = await plannedJob(200);
+    const pinned = await new ModelVersionRepository(database.db).findServing();
+    const newer = await publishServingModel(
+      database.db,
+      s3.store,
+      s3.buckets.models,
+      await train(labelledProducts(400, 3), { epochs: 1, seed: 7 }),
+    );
+    // This worker serves the newer version now; the job's chunks must not.
+    await cache.refresh();
+    expect(cache.servingVersion()).toBe(newer);
+    expect(await Promise.all([handler.run(payload(0)), handler.run(payload(1))])).toEqual([
+      { rows: 100 },
+      { rows: 100 },
+    ]);
+    for (const chunk of [0, 1]) {
+      const result = (await chunks.find(id, chunk))?.result as { model: { version: number } };
+      expect(result.model.version).toBe(pinned?.version);
+    }
   });
 });

@@ -55,20 +55,14 @@ export function predictChunkHandler(deps: PredictChunkDependencies): DirectHandl
         logger.info('chunk done already, or its job ended: nothing to do');
         return { rows: 0 };
       }
-      const lease = await deps.models.acquire({ fresh: false });
+      if (job.modelVersionId === null)
+        throw new Error(`job ${jobId} records no model version for its chunks`);
+      // The version recorded when the job was planned, even if another was promoted since.
+      const lease = await deps.models.acquireVersion(job.modelVersionId);
       let shadows: ShadowLease[] = [];
       try {
-        let result: ChunkResult | null;
-        if (lease.modelVersionId !== job.modelVersionId) {
-          // Every chunk predicts with the version the job started with, or the file would mix two models.
-          result = failed(lease, {
-            code: 'MODEL_MISMATCH',
-            message: `the serving model changed (now version ${lease.version}) while the job ran: submit it again`,
-          });
-        } else {
-          shadows = await deps.shadows.acquire(lease.version);
-          result = await predictChunk(deps, payload, chunk, first.startByte, lease, shadows);
-        }
+        shadows = await deps.shadows.acquire(lease.version);
+        const result = await predictChunk(deps, payload, chunk, first.startByte, lease, shadows);
         if (!result) {
           logger.info('job cancelled while its chunk ran; parts discarded');
           return { rows: 0 };
@@ -183,7 +177,7 @@ async function predictChunk(
     }
     const failure = describeFailure(error);
     if (!failure.permanent) throw error;
-    return failed(lease, { code: failure.code, message: failure.message });
+    return { ...found(lease, scorer), failure: { code: failure.code, message: failure.message } };
   }
 }
 
@@ -212,8 +206,4 @@ function found(lease: ModelLease, scorer: FeedbackScorer): ChunkResult {
     scores: scorer.data(),
     parts: NO_PARTS,
   };
-}
-
-function failed(lease: ModelLease, failure: NonNullable<ChunkResult['failure']>): ChunkResult {
-  return { ...found(lease, new FeedbackScorer(lease.predictor.manifest, [])), failure };
 }
