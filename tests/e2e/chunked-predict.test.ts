@@ -212,7 +212,7 @@ describe('a predict job over more than PREDICT_CHUNK_ROWS rows', () => {
     // A second copy of each chunk job, as a redelivery would give (same payload, another queue entry), put
     // at the head of the queue (last first), so copies run while their originals still run.
     const inputEtag = (await s3.store.head(inputUri))?.etag;
-    const copies = [];
+    const copies: Awaited<ReturnType<typeof producer.enqueue>>[] = [];
     for (let chunk = planned - 1; chunk >= 0; chunk--) {
       const payload = { v: 1 as const, jobId: id, chunk, inputUri, inputEtag };
       copies.push(await producer.enqueue('predict-chunk', payload, `${id}-again-${chunk}`, { lifo: true }));
