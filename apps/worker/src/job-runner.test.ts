@@ -1,162 +1,38 @@
 import { randomUUID } from 'node:crypto';
-import { QUEUES } from '@shelfwise/contracts';
-import { METRIC, Registry, WorkerMetrics } from '@shelfwise/metrics';
-import { JobProducer } from '@shelfwise/queue';
-import { startRun, uniquePrefix } from '@shelfwise/test-kit';
-import { type Job, UnrecoverableError } from 'bullmq';
+import { METRIC } from '@shelfwise/metrics';
+import { startRun } from '@shelfwise/test-kit';
+import { UnrecoverableError } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ScriptedRunner, scriptedOutcome, startScriptedRunner } from '../test/scripted-runner';
 import { until } from '../test/until';
 import { createWorkerServices, type WorkerServices } from '../test/worker-services';
-import { startConsumers } from './consumers';
 import { JobCancelledError } from './errors/job-cancelled-error';
 import { JobInputError } from './errors/job-input-error';
 import { LeaseLostError } from './errors/lease-lost-error';
-import type { JobContext, JobOutcome } from './job-context';
-import { handlerTable } from './job-handlers';
-import { JobRunner } from './job-runner';
-import { RunningJobs } from './run/running-jobs';
+import type { JobContext } from './job-context';
 
-// The BullMQ lock and the MySQL lease: short, so a cancel is seen within a heartbeat (a third of it).
-const LEASE_MS = 1_200;
-// Long enough to read the row between a failed attempt and its retry.
-const BACKOFF_MS = 1_000;
-
-type Outcome = JobOutcome<{
-  output_uri: string;
-  rows: number;
-  labelled_rows: number;
-  feedback_uri: null;
-  model_version: number;
-  metrics: null;
-}>;
-/** What the handler does for one job, per attempt (1, 2, …). */
-type Script = (context: JobContext, attempt: number) => Promise<Outcome>;
-
-const outcome = (jobId: string, rows = 1): Outcome => ({
-  outputUri: `s3://inference/${jobId}/predictions.csv`,
-  result: {
-    output_uri: `s3://inference/${jobId}/predictions.csv`,
-    rows,
-    labelled_rows: 0,
-    feedback_uri: null,
-    model_version: 1,
-    metrics: null,
-  },
-});
-
-/** Resolves with the reason the run's signal was aborted with, rejecting the handler with it as a stream would. */
+/** Rejects with the reason the run is stopped with, as a download destroyed by the run's signal does. */
 const stopped = (context: JobContext): Promise<never> =>
   new Promise((_, reject) => {
     if (context.signal.aborted) reject(context.signal.reason);
     context.signal.addEventListener('abort', () => reject(context.signal.reason), { once: true });
   });
 
-/**
- * The real JobRunner, MySQL rows and BullMQ queue and consumer (as createWorker wires them); only the
- * predict-csv handler is scripted per job, so each state of the row lifecycle can be reached on purpose.
- */
+// The real runner, rows, queue and consumer; a scripted handler reaches each state on purpose.
 describe('JobRunner', () => {
   let services: WorkerServices;
-  const scripts = new Map<string, Script>();
-  const calls = new Map<string, number>();
-  const rigs: Rig[] = [];
+  const rigs: ScriptedRunner[] = [];
+  const startRig = async (stallTimeoutMs?: number) => {
+    const started = await startScriptedRunner(services, { stallTimeoutMs });
+    rigs.push(started);
+    return started;
+  };
 
-  interface Rig {
-    metrics: Registry;
-    producer: JobProducer;
-    /** Every error the consumer saw a job fail with, by job id, in order. */
-    failures: Map<string, Error[]>;
-    /** A recorded predict-csv job: the row as the gateway writes it, then the queue entry. */
-    submit(script: Script, attempts: number): Promise<string>;
-    /** The queue entry once BullMQ is done with it (completed, or failed for good). */
-    ended(id: string): Promise<Job>;
-    close(): Promise<void>;
-  }
-
-  /** A runner with its own consumer and queue prefix: each watchdog setting needs its own. */
-  async function startRig(stallTimeoutMs: number): Promise<Rig> {
-    const prefix = uniquePrefix('runner');
-    const producer = new JobProducer({
-      connection: services.connection,
-      prefix,
-      attempts: 1,
-      backoffMs: BACKOFF_MS,
-    });
-    const registry = new Registry();
-    const runner = new JobRunner({
-      handlers: handlerTable(
-        [
-          {
-            name: 'predict-csv',
-            handler: {
-              kind: 'recorded',
-              run: async (_payload, context) => {
-                const attempt = (calls.get(context.jobId) ?? 0) + 1;
-                calls.set(context.jobId, attempt);
-                const script = scripts.get(context.jobId);
-                if (!script) throw new Error(`no script for job ${context.jobId}`);
-                return script(context, attempt);
-              },
-            },
-          },
-        ],
-        ['inference'],
-      ),
-      jobs: services.jobs,
-      logger: services.logger,
-      metrics: new WorkerMetrics(registry),
-      leaseMs: () => LEASE_MS,
-      stallTimeoutMs,
-      isOutage: () => false,
-      running: new RunningJobs({ [QUEUES.inference]: 1 }),
-    });
-    const [consumer] = startConsumers({
-      roles: ['inference'],
-      concurrency: { inference: 1, online: 1, training: 1 },
-      connection: services.connection,
-      prefix,
-      runner,
-      logger: services.logger,
-      lockMs: LEASE_MS,
-    });
-    if (!consumer) throw new Error('no consumer started');
-    const failures = new Map<string, Error[]>();
-    consumer.on('failed', (job, error) => {
-      if (job?.id) failures.set(job.id, [...(failures.get(job.id) ?? []), error]);
-    });
-    const queue = producer.queue('inference');
-    const rig: Rig = {
-      metrics: registry,
-      producer,
-      failures,
-      async submit(script, attempts) {
-        const id = randomUUID();
-        const inputUri = `s3://dataset/${id}.csv`;
-        scripts.set(id, script);
-        await services.jobs.create({ id, type: 'PREDICT_CSV', input: { input_file_s3: inputUri } });
-        await producer.enqueue('predict-csv', { v: 1, jobId: id, inputUri }, id, { attempts });
-        return id;
-      },
-      ended: (id) =>
-        until(async () => {
-          const state = await queue.getJobState(id);
-          return state === 'completed' || state === 'failed' ? queue.getJob(id) : undefined;
-        }, `the queue ending job ${id}`),
-      async close() {
-        await consumer.close();
-        await queue.obliterate({ force: true });
-        await producer.close();
-      },
-    };
-    rigs.push(rig);
-    return rig;
-  }
-
-  let rig: Rig;
+  let rig: ScriptedRunner;
 
   beforeAll(async () => {
     services = await createWorkerServices('runner');
-    rig = await startRig(60_000);
+    rig = await startRig();
   });
 
   afterAll(async () => {
@@ -169,7 +45,7 @@ describe('JobRunner', () => {
     const id = await rig.submit(async (context) => {
       await context.progress(0.5);
       seen = await services.jobs.findById(context.jobId);
-      return outcome(context.jobId, 7);
+      return scriptedOutcome(context.jobId, 7);
     }, 3);
 
     const job = await rig.ended(id);
@@ -182,13 +58,13 @@ describe('JobRunner', () => {
       progress: 1,
       attempts: 1,
       outputUri: `s3://inference/${id}/predictions.csv`,
-      result: outcome(id, 7).result,
+      result: scriptedOutcome(id, 7).result,
       errorCode: null,
       leaseUntil: null,
     });
     expect(row?.finishedAt).toBeInstanceOf(Date);
     expect(await job.getState()).toBe('completed');
-    expect(job.returnvalue).toEqual(outcome(id, 7).result);
+    expect(job.returnvalue).toEqual(scriptedOutcome(id, 7).result);
   });
 
   it('fails bad input at once: FAILED with its error code, UnrecoverableError to BullMQ, no retry', async () => {
@@ -207,7 +83,7 @@ describe('JobRunner', () => {
     expect(await job.getState()).toBe('failed');
     // Three attempts allowed, one made: a permanent failure is not retried.
     expect(job.attemptsMade).toBe(1);
-    expect(calls.get(id)).toBe(1);
+    expect(rig.calls.get(id)).toBe(1);
     const [error] = rig.failures.get(id) ?? [];
     expect(error).toBeInstanceOf(UnrecoverableError);
     expect(error?.message).toBe('the input has no product_description column');
@@ -216,7 +92,7 @@ describe('JobRunner', () => {
   it('retries a transient failure with the row QUEUED meanwhile, then records the success', async () => {
     const id = await rig.submit(async (context, attempt) => {
       if (attempt === 1) throw new Error('connection reset by peer');
-      return outcome(context.jobId);
+      return scriptedOutcome(context.jobId);
     }, 3);
 
     // Between the attempts (the backoff): the row waits for its retry, saying why, and no run holds it.
@@ -235,7 +111,7 @@ describe('JobRunner', () => {
 
     const job = await rig.ended(id);
     expect(await job.getState()).toBe('completed');
-    expect(calls.get(id)).toBe(2);
+    expect(rig.calls.get(id)).toBe(2);
     expect(await services.jobs.findById(id)).toMatchObject({
       status: 'SUCCEEDED',
       attempts: 2,
@@ -245,13 +121,12 @@ describe('JobRunner', () => {
   });
 
   it('skips a job delivered again after it SUCCEEDED or was CANCELLED: the handler never runs', async () => {
-    const done = await rig.submit(async (context) => outcome(context.jobId, 3), 1);
+    const done = await rig.submit(async (context) => scriptedOutcome(context.jobId, 3), 1);
     await rig.ended(done);
     const before = await services.jobs.findById(done);
     const cancelled = randomUUID();
     await services.jobs.create({ id: cancelled, type: 'PREDICT_CSV', input: {} });
     await services.jobs.markCancelled(cancelled);
-    scripts.set(cancelled, async (context) => outcome(context.jobId));
 
     // Delivered again under the row's id, as the reconciler does once Redis lost a job (here: removed).
     await (await rig.producer.queue('inference').getJob(done))?.remove();
@@ -262,11 +137,11 @@ describe('JobRunner', () => {
       expect(ended.returnvalue).toBeNull();
     }
 
-    expect(calls.get(done)).toBe(1);
-    expect(calls.has(cancelled)).toBe(false);
+    expect(rig.calls.get(done)).toBe(1);
+    expect(rig.calls.has(cancelled)).toBe(false);
     expect(await services.jobs.findById(done)).toEqual(before);
     expect(await services.jobs.findById(cancelled)).toMatchObject({ status: 'CANCELLED', attempts: 0 });
-    expect(await rig.metrics.getSingleMetricAsString(METRIC.jobs)).toMatch(/outcome="skipped"} 2/);
+    expect(await rig.registry.getSingleMetricAsString(METRIC.jobs)).toMatch(/outcome="skipped"} 2/);
   });
 
   it('stops a run whose job is cancelled while it runs: JobCancelledError to the handler, the row stays CANCELLED', async () => {
@@ -289,7 +164,7 @@ describe('JobRunner', () => {
     expect(reason).toBeInstanceOf(JobCancelledError);
     // Not a failure of the job: BullMQ completes it, nothing is retried.
     expect(await job.getState()).toBe('completed');
-    expect(calls.get(id)).toBe(1);
+    expect(rig.calls.get(id)).toBe(1);
     expect(await services.jobs.findById(id)).toMatchObject({
       status: 'CANCELLED',
       result: null,
@@ -309,7 +184,7 @@ describe('JobRunner', () => {
       await released;
       // Right before committing its outputs, as the handlers do.
       confirmed = await context.confirmOwnership().catch((error: unknown) => error);
-      return outcome(context.jobId);
+      return scriptedOutcome(context.jobId);
     }, 3);
     await until(async () => (await services.jobs.findById(id))?.progress === 0.2, 'the job running');
 
@@ -339,7 +214,7 @@ describe('JobRunner', () => {
     const watched = await startRig(600);
     let reason: unknown;
     const id = await watched.submit(async (context, attempt) => {
-      if (attempt > 1) return outcome(context.jobId);
+      if (attempt > 1) return scriptedOutcome(context.jobId);
       await context.progress(0.3);
       try {
         // A download that hangs without failing: only the signal ends it.

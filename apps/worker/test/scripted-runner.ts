@@ -1,0 +1,158 @@
+import { randomUUID } from 'node:crypto';
+import { QUEUES } from '@shelfwise/contracts';
+import { Registry, WorkerMetrics } from '@shelfwise/metrics';
+import { JobProducer } from '@shelfwise/queue';
+import { uniquePrefix } from '@shelfwise/test-kit';
+import type { Job, Worker } from 'bullmq';
+import { startConsumers } from '../src/consumers';
+import { type Dependency, DependencyOutageGuard, outageOf } from '../src/dependency-outage-guard';
+import type { JobContext, JobOutcome } from '../src/job-context';
+import { handlerTable } from '../src/job-handlers';
+import { JobRunner } from '../src/job-runner';
+import { RunningJobs } from '../src/run/running-jobs';
+import { until } from './until';
+import type { WorkerServices } from './worker-services';
+
+/** The BullMQ lock and the MySQL lease: short, so a cancel is seen within a heartbeat (a third of it). */
+export const LEASE_MS = 1_200;
+/** Long enough to read the row between a failed attempt and its retry. */
+export const BACKOFF_MS = 1_000;
+
+export type ScriptedOutcome = JobOutcome<{
+  output_uri: string;
+  rows: number;
+  labelled_rows: number;
+  feedback_uri: null;
+  model_version: number;
+  metrics: null;
+}>;
+/** What the handler does for one job, per attempt (1, 2, …). */
+export type Script = (context: JobContext, attempt: number) => Promise<ScriptedOutcome>;
+
+/** A predict-csv outcome as the real handler returns one. */
+export const scriptedOutcome = (jobId: string, rows = 1): ScriptedOutcome => ({
+  outputUri: `s3://inference/${jobId}/predictions.csv`,
+  result: {
+    output_uri: `s3://inference/${jobId}/predictions.csv`,
+    rows,
+    labelled_rows: 0,
+    feedback_uri: null,
+    model_version: 1,
+    metrics: null,
+  },
+});
+
+export interface ScriptedRunner {
+  registry: Registry;
+  producer: JobProducer;
+  /** The BullMQ Worker on the inference queue. */
+  consumer: Worker;
+  /** Handler starts per job id (the attempt number of the last one). */
+  calls: Map<string, number>;
+  /** Every error the consumer saw a job fail with, by job id, in order. */
+  failures: Map<string, Error[]>;
+  /** A recorded predict-csv job: the row as the gateway writes it, then the queue entry (same id). */
+  submit(script: Script, attempts: number): Promise<string>;
+  /** The queue entry once BullMQ is done with it (completed, or failed for good). */
+  ended(id: string): Promise<Job>;
+  close(): Promise<void>;
+}
+
+export interface ScriptedRunnerOptions {
+  /** The watchdog's setting (default: far longer than any test). */
+  stallTimeoutMs?: number;
+  /** Given: the outage guard sits between the consumer and the runner, as createWorker puts it. */
+  dependencies?: Dependency[];
+}
+
+/**
+ * The real JobRunner, MySQL rows, BullMQ queue and consumer (wired as createWorker wires them) with a queue
+ * prefix of its own; only the predict-csv handler is scripted per job, so that each state of the row
+ * lifecycle can be reached on purpose.
+ */
+export async function startScriptedRunner(
+  services: WorkerServices,
+  options: ScriptedRunnerOptions = {},
+): Promise<ScriptedRunner> {
+  const prefix = uniquePrefix('runner');
+  const dependencies = options.dependencies ?? [];
+  const producer = new JobProducer({
+    connection: services.connection,
+    prefix,
+    attempts: 1,
+    backoffMs: BACKOFF_MS,
+  });
+  const scripts = new Map<string, Script>();
+  const calls = new Map<string, number>();
+  const registry = new Registry();
+  const runner = new JobRunner({
+    handlers: handlerTable(
+      [
+        {
+          name: 'predict-csv',
+          handler: {
+            kind: 'recorded',
+            run: async (_payload, context) => {
+              const attempt = (calls.get(context.jobId) ?? 0) + 1;
+              calls.set(context.jobId, attempt);
+              const script = scripts.get(context.jobId);
+              if (!script) throw new Error(`no script for job ${context.jobId}`);
+              return script(context, attempt);
+            },
+          },
+        },
+      ],
+      ['inference'],
+    ),
+    jobs: services.jobs,
+    logger: services.logger,
+    metrics: new WorkerMetrics(registry),
+    leaseMs: () => LEASE_MS,
+    stallTimeoutMs: options.stallTimeoutMs ?? 60_000,
+    isOutage: (error) => outageOf(dependencies, error) !== undefined,
+    running: new RunningJobs({ [QUEUES.inference]: 1 }),
+  });
+  const guard = new DependencyOutageGuard(runner, dependencies, services.logger);
+  const [consumer] = startConsumers({
+    roles: ['inference'],
+    concurrency: { inference: 1, online: 1, training: 1 },
+    connection: services.connection,
+    prefix,
+    runner: options.dependencies ? guard : runner,
+    logger: services.logger,
+    lockMs: LEASE_MS,
+  });
+  if (!consumer) throw new Error('no consumer started');
+  guard.watch([consumer]);
+  const failures = new Map<string, Error[]>();
+  consumer.on('failed', (job, error) => {
+    if (job?.id) failures.set(job.id, [...(failures.get(job.id) ?? []), error]);
+  });
+  const queue = producer.queue('inference');
+  return {
+    registry,
+    producer,
+    consumer,
+    calls,
+    failures,
+    async submit(script, attempts) {
+      const id = randomUUID();
+      const inputUri = `s3://dataset/${id}.csv`;
+      scripts.set(id, script);
+      await services.jobs.create({ id, type: 'PREDICT_CSV', input: { input_file_s3: inputUri } });
+      await producer.enqueue('predict-csv', { v: 1, jobId: id, inputUri }, id, { attempts });
+      return id;
+    },
+    ended: (id) =>
+      until(async () => {
+        const state = await queue.getJobState(id);
+        return state === 'completed' || state === 'failed' ? queue.getJob(id) : undefined;
+      }, `the queue ending job ${id}`),
+    async close() {
+      guard.stop();
+      await consumer.close();
+      await queue.obliterate({ force: true });
+      await producer.close();
+    },
+  };
+}
