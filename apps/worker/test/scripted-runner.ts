@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { QUEUES } from '@shelfwise/contracts';
 import { Registry, WorkerMetrics } from '@shelfwise/metrics';
 import { JobProducer } from '@shelfwise/queue';
@@ -10,8 +9,7 @@ import type { JobContext, JobOutcome } from '../src/job-context';
 import { handlerTable } from '../src/job-handlers';
 import { JobRunner } from '../src/job-runner';
 import { RunningJobs } from '../src/run/running-jobs';
-import { until } from './until';
-import type { WorkerServices } from './worker-services';
+import { endedJob, recordAndEnqueue, type WorkerServices } from './worker-services';
 
 /** The BullMQ lock and the MySQL lease: short, so a cancel is seen within a heartbeat (a third of it). */
 export const LEASE_MS = 1_200;
@@ -136,18 +134,20 @@ export async function startScriptedRunner(
     calls,
     failures,
     async submit(script, attempts) {
-      const id = randomUUID();
-      const inputUri = `s3://dataset/${id}.csv`;
-      scripts.set(id, script);
-      await services.jobs.create({ id, type: 'PREDICT_CSV', input: { input_file_s3: inputUri } });
-      await producer.enqueue('predict-csv', { v: 1, jobId: id, inputUri }, id, { attempts });
+      // Scripted by the id the row gets: the script is in place before the consumer can take the job.
+      const id = await recordAndEnqueue(services.jobs, producer, {
+        name: 'predict-csv',
+        type: 'PREDICT_CSV',
+        input: { input_file_s3: 's3://dataset/input.csv' },
+        payload: (jobId) => {
+          scripts.set(jobId, script);
+          return { v: 1, jobId, inputUri: 's3://dataset/input.csv' };
+        },
+        options: { attempts },
+      });
       return id;
     },
-    ended: (id) =>
-      until(async () => {
-        const state = await queue.getJobState(id);
-        return state === 'completed' || state === 'failed' ? queue.getJob(id) : undefined;
-      }, `the queue ending job ${id}`),
+    ended: (id) => endedJob(queue, id),
     async close() {
       guard.stop();
       await consumer.close();

@@ -1,5 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import { type Config, loadConfig } from '@shelfwise/config';
-import { JobRepository, type Job as JobRow } from '@shelfwise/db';
+import type { JobName, JobPayload } from '@shelfwise/contracts';
+import { JobRepository, type Job as JobRow, type JobType, type Prisma } from '@shelfwise/db';
 import { createInfrastructure, createRedis, type RedisConnection } from '@shelfwise/infrastructure';
 import { createLogger, type Logger } from '@shelfwise/logger';
 import { Registry } from '@shelfwise/metrics';
@@ -12,11 +14,43 @@ import {
   type TestS3,
   uniquePrefix,
 } from '@shelfwise/test-kit';
-import { type Job, QueueEvents } from 'bullmq';
+import type { Job, JobsOptions, Queue } from 'bullmq';
 import { createWorker, type ShelfwiseWorker } from '../src/create-worker';
 import { until } from './until';
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+/** The queue's job `id` once BullMQ is done with it: completed, or failed for good. */
+export const endedJob = (queue: Queue, id: string, timeoutMs = 20_000): Promise<Job> =>
+  until(
+    async () => {
+      const state = await queue.getJobState(id);
+      return state === 'completed' || state === 'failed' ? queue.getJob(id) : undefined;
+    },
+    `the queue ending job ${id}`,
+    timeoutMs,
+  );
+
+/** A job with a MySQL row: its type and stored request, and its queue payload for the row's id. */
+export interface RecordedJob<N extends JobName> {
+  name: N;
+  type: JobType;
+  input: Prisma.InputJsonValue;
+  payload(jobId: string): JobPayload<N>;
+  options?: Omit<JobsOptions, 'jobId'>;
+}
+
+/** As the gateway submits a job: the row first, then the queue entry under the row's id. */
+export async function recordAndEnqueue<N extends JobName>(
+  jobs: JobRepository,
+  producer: JobProducer,
+  job: RecordedJob<N>,
+): Promise<string> {
+  const id = randomUUID();
+  await jobs.create({ id, type: job.type, input: job.input });
+  await producer.enqueue(job.name, job.payload(id), id, job.options);
+  return id;
+}
 
 /** The real services one worker test file runs against: its own database, buckets and queue prefix. */
 export interface WorkerServices {
@@ -29,8 +63,8 @@ export interface WorkerServices {
   producer: JobProducer;
   jobs: JobRepository;
   logger: Logger;
-  /** A worker's settings on these services; `env` adds to them or overrides them. */
-  config(env?: Record<string, string>): Config;
+  /** Records and enqueues a job on this file's queues (see recordAndEnqueue); returns its id. */
+  submit<N extends JobName>(job: RecordedJob<N>): Promise<string>;
   /** Waits until the job row is SUCCEEDED, FAILED or CANCELLED, and returns it. */
   settled(jobId: string, timeoutMs?: number): Promise<JobRow>;
   /** Waits for a queued job to end and returns its result; rejects with its failure. */
@@ -48,18 +82,6 @@ export async function createWorkerServices(label: string, s3?: TestS3): Promise<
   const connection = createRedis(REDIS_URL, 'worker');
   const producer = new JobProducer({ connection, prefix, attempts: 3, backoffMs: 50 });
   const jobs = new JobRepository(database.db);
-  // One QueueEvents per queue waited on, each on a blocking connection of its own.
-  const events = new Map<string, { queueEvents: QueueEvents; connection: RedisConnection }>();
-  const eventsOf = async (queue: string) => {
-    let listening = events.get(queue);
-    if (!listening) {
-      const own = createRedis(REDIS_URL, 'worker');
-      listening = { queueEvents: new QueueEvents(queue, { connection: own, prefix }), connection: own };
-      events.set(queue, listening);
-      await listening.queueEvents.waitUntilReady();
-    }
-    return listening.queueEvents;
-  };
   return {
     database,
     s3: buckets,
@@ -68,22 +90,7 @@ export async function createWorkerServices(label: string, s3?: TestS3): Promise<
     producer,
     jobs,
     logger: createLogger({ name: `worker-test-${label}`, level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
-    config: (env = {}) =>
-      loadConfig({
-        DATABASE_URL: database.url,
-        REDIS_URL,
-        QUEUE_PREFIX: prefix,
-        S3_ENDPOINT: buckets.settings.endpoint,
-        S3_BUCKET_DATASET: buckets.buckets.dataset,
-        S3_BUCKET_INFERENCE: buckets.buckets.inference,
-        S3_BUCKET_MODELS: buckets.buckets.models,
-        LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
-        JOB_BACKOFF_MS: '50',
-        // Only this file's rows, which the tests enqueue themselves: the reconciler stays out of the way.
-        RECONCILE_INTERVAL_MS: '600000',
-        RECONCILE_MIN_AGE_MS: '600000',
-        ...env,
-      }),
+    submit: (job) => recordAndEnqueue(jobs, producer, job),
     settled: (jobId, timeoutMs = 20_000) =>
       until(
         async () => {
@@ -93,13 +100,14 @@ export async function createWorkerServices(label: string, s3?: TestS3): Promise<
         `job ${jobId} ending`,
         timeoutMs,
       ),
-    finished: async (job, timeoutMs = 20_000) =>
-      job.waitUntilFinished(await eventsOf(job.queueName), timeoutMs),
+    async finished(job, timeoutMs) {
+      const queue = producer.allQueues().find((candidate) => candidate.name === job.queueName);
+      if (!queue || !job.id) throw new Error(`job ${job.id} is on no queue of this file`);
+      const ended = await endedJob(queue, job.id, timeoutMs);
+      if ((await ended.getState()) === 'failed') throw new Error(ended.failedReason);
+      return ended.returnvalue;
+    },
     async close() {
-      for (const listening of events.values()) {
-        await listening.queueEvents.close();
-        listening.connection.disconnect();
-      }
       await Promise.all(producer.allQueues().map((queue) => queue.obliterate({ force: true })));
       await connection.del(`${prefix}:shelfwise:queue-marker`);
       await producer.close();
@@ -115,12 +123,28 @@ export interface TestWorker {
   stop(): Promise<void>;
 }
 
-/** A worker as main.ts builds it, in process, on the file's services; `env` as for `config`. */
+/** A worker as main.ts builds it, in process, on the file's services; `env` adds settings or overrides them. */
 export async function startTestWorker(
   services: WorkerServices,
   env: Record<string, string> = {},
 ): Promise<TestWorker> {
-  const config = services.config({ WORKER_PORT: String(await freePort()), ...env });
+  const { database, s3 } = services;
+  const config = loadConfig({
+    DATABASE_URL: database.url,
+    REDIS_URL,
+    QUEUE_PREFIX: services.prefix,
+    S3_ENDPOINT: s3.settings.endpoint,
+    S3_BUCKET_DATASET: s3.buckets.dataset,
+    S3_BUCKET_INFERENCE: s3.buckets.inference,
+    S3_BUCKET_MODELS: s3.buckets.models,
+    WORKER_PORT: String(await freePort()),
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    JOB_BACKOFF_MS: '50',
+    // Only this file's rows, which the tests enqueue themselves: the reconciler stays out of the way.
+    RECONCILE_INTERVAL_MS: '600000',
+    RECONCILE_MIN_AGE_MS: '600000',
+    ...env,
+  });
   const infrastructure = createInfrastructure(config);
   const connection = createRedis(config.redisUrl, 'worker');
   const worker = createWorker({
