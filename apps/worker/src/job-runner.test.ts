@@ -8,14 +8,22 @@ import { until } from '../test/until';
 import { createWorkerServices, type WorkerServices } from '../test/worker-services';
 import { JobCancelledError } from './errors/job-cancelled-error';
 import { JobInputError } from './errors/job-input-error';
+import { JobStalledError } from './errors/job-stalled-error';
 import { LeaseLostError } from './errors/lease-lost-error';
 import type { JobContext } from './job-context';
+
+/** Why each job's run was stopped, as its handler saw it. */
+const stopReasons = new Map<string, unknown>();
 
 /** Rejects with the reason the run is stopped with, as a download destroyed by the run's signal does. */
 const stopped = (context: JobContext): Promise<never> =>
   new Promise((_, reject) => {
-    if (context.signal.aborted) reject(context.signal.reason);
-    context.signal.addEventListener('abort', () => reject(context.signal.reason), { once: true });
+    const stop = () => {
+      stopReasons.set(context.jobId, context.signal.reason);
+      reject(context.signal.reason);
+    };
+    if (context.signal.aborted) stop();
+    else context.signal.addEventListener('abort', stop, { once: true });
   });
 
 // The real runner, rows, queue and consumer; a scripted handler reaches each state on purpose.
@@ -145,15 +153,9 @@ describe('JobRunner', () => {
   });
 
   it('stops a run whose job is cancelled while it runs: JobCancelledError to the handler, the row stays CANCELLED', async () => {
-    let reason: unknown;
     const id = await rig.submit(async (context) => {
       await context.progress(0.1);
-      try {
-        return await stopped(context);
-      } catch (error) {
-        reason = error;
-        throw error;
-      }
+      return stopped(context);
     }, 3);
     await until(async () => (await services.jobs.findById(id))?.progress === 0.1, 'the job running');
 
@@ -161,7 +163,7 @@ describe('JobRunner', () => {
     expect(await services.jobs.markCancelled(id)).toBe(true);
 
     const job = await rig.ended(id);
-    expect(reason).toBeInstanceOf(JobCancelledError);
+    expect(stopReasons.get(id)).toBeInstanceOf(JobCancelledError);
     // Not a failure of the job: BullMQ completes it, nothing is retried.
     expect(await job.getState()).toBe('completed');
     expect(rig.calls.get(id)).toBe(1);
@@ -212,24 +214,18 @@ describe('JobRunner', () => {
 
   it('lets the watchdog stop a run whose progress stalls: TRANSIENT, retried, then succeeding', async () => {
     const watched = await startRig(600);
-    let reason: unknown;
     const id = await watched.submit(async (context, attempt) => {
       if (attempt > 1) return scriptedOutcome(context.jobId);
       await context.progress(0.3);
-      try {
-        // A download that hangs without failing: only the signal ends it.
-        return await stopped(context);
-      } catch (error) {
-        reason = error;
-        throw error;
-      }
+      // A download that hangs without failing: only the signal ends it.
+      return stopped(context);
     }, 2);
 
     const between = await until(async () => {
       if (!watched.failures.has(id)) return undefined;
       return services.jobs.findById(id);
     }, 'the stalled attempt failing');
-    expect(reason).toBeInstanceOf(Error);
+    expect(stopReasons.get(id)).toBeInstanceOf(JobStalledError);
     expect(between).toMatchObject({ status: 'QUEUED', errorCode: 'TRANSIENT' });
     expect(between?.errorMessage).toMatch(/made no progress for 1 s \(stuck at 30%\)/);
 

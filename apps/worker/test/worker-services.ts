@@ -14,7 +14,9 @@ import {
   type TestS3,
   uniquePrefix,
 } from '@shelfwise/test-kit';
+import { publishServingModel, trainSmallModel } from '@shelfwise/test-kit/model';
 import type { Job, JobsOptions, Queue } from 'bullmq';
+import { afterAll, beforeAll } from 'vitest';
 import { createWorker, type ShelfwiseWorker } from '../src/create-worker';
 import { until } from './until';
 
@@ -117,6 +119,16 @@ export async function createWorkerServices(label: string, s3?: TestS3): Promise<
   };
 }
 
+/** Test-kit's small model, trained in process and made the serving version: for the handlers that predict. */
+export async function publishSmallModel(
+  services: WorkerServices,
+): Promise<{ version: number; labels: string[] }> {
+  const trained = await trainSmallModel(1);
+  const { database, s3 } = services;
+  const version = await publishServingModel(database.db, s3.store, s3.buckets.models, trained);
+  return { version, labels: [...trained.labels] };
+}
+
 export interface TestWorker {
   worker: ShelfwiseWorker;
   config: Config;
@@ -164,4 +176,34 @@ export async function startTestWorker(
       await infrastructure.close();
     },
   };
+}
+
+/** What `useWorker` gives a test file, filled in before its first test. */
+export interface WorkerFile {
+  services: WorkerServices;
+  worker: TestWorker;
+  /** With `model`: the serving version and its labels. */
+  model: { version: number; labels: string[] };
+}
+
+/**
+ * The file's services and an in-process worker on them (with `model`: serving test-kit's small model
+ * first), started before the file's tests and closed after them.
+ */
+export function useWorker(
+  label: string,
+  env: Record<string, string>,
+  options: { model?: boolean } = {},
+): WorkerFile {
+  const file = {} as WorkerFile;
+  beforeAll(async () => {
+    file.services = await createWorkerServices(label);
+    if (options.model) file.model = await publishSmallModel(file.services);
+    file.worker = await startTestWorker(file.services, env);
+  });
+  afterAll(async () => {
+    await file.worker?.stop();
+    await file.services?.close();
+  });
+  return file;
 }

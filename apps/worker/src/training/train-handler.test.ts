@@ -1,32 +1,16 @@
 import { ModelVersionRepository } from '@shelfwise/db';
 import { labelledProducts, toCsv } from '@shelfwise/test-kit';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  createWorkerServices,
-  startTestWorker,
-  type TestWorker,
-  type WorkerServices,
-} from '../../test/worker-services';
+import { describe, expect, it } from 'vitest';
+import { useWorker } from '../../test/worker-services';
 
 // The worker as main.ts builds it (createWorker), in process, on real MySQL, Redis, S3 and onnxruntime.
 describe('train through createWorker', () => {
-  let services: WorkerServices;
-  let worker: TestWorker;
-
-  beforeAll(async () => {
-    services = await createWorkerServices('train');
-    worker = await startTestWorker(services, { WORKER_QUEUES: 'training' });
-  });
-
-  afterAll(async () => {
-    await worker?.stop();
-    await services?.close();
-  });
+  const file = useWorker('train', { WORKER_QUEUES: 'training' });
 
   it('trains on a labelled CSV and leaves a READY model version with its artifacts, serving', async () => {
     const products = labelledProducts(500, 3);
-    const sourceUri = `s3://${services.s3.buckets.dataset}/train.csv`;
-    await services.s3.store.upload(
+    const sourceUri = `s3://${file.services.s3.buckets.dataset}/train.csv`;
+    await file.services.s3.store.upload(
       sourceUri,
       toCsv(
         ['product_description', 'Category'],
@@ -34,18 +18,18 @@ describe('train through createWorker', () => {
       ),
     );
 
-    const id = await services.submit({
+    const id = await file.services.submit({
       name: 'train',
       type: 'TRAIN_CSV',
       input: { train_file_s3: sourceUri, epoch_num: 2, best_model_metric: 'eval_f1' },
       payload: (jobId) => ({ v: 1, jobId, sourceUri, epochs: 2, bestModelMetric: 'eval_f1' }),
     });
-    const row = await services.settled(id, 60_000);
+    const row = await file.services.settled(id, 60_000);
 
     expect(row).toMatchObject({ status: 'SUCCEEDED', errorCode: null });
     const result = row.result as { model_version: number; promoted: boolean; rows_by_source: object };
     expect(result.rows_by_source).toEqual({ training: 500, verified: 0, feedback: 0 });
-    const version = await new ModelVersionRepository(services.database.db).findByVersion(
+    const version = await new ModelVersionRepository(file.services.database.db).findByVersion(
       result.model_version,
     );
     if (!version) throw new Error(`model version ${result.model_version} is not recorded`);
@@ -53,7 +37,7 @@ describe('train through createWorker', () => {
     expect([...(version.labels as string[])].sort()).toEqual(
       [...new Set(products.map((product) => product.label))].sort(),
     );
-    const artifacts = await services.s3.store.list(version.artifactUri);
+    const artifacts = await file.services.s3.store.list(version.artifactUri);
     expect(artifacts.map((artifact) => artifact.uri.slice(version.artifactUri.length)).sort()).toEqual([
       'manifest.json',
       'model.onnx',
@@ -61,6 +45,6 @@ describe('train through createWorker', () => {
     expect(artifacts.every((artifact) => artifact.size > 0)).toBe(true);
     // The first model is promoted, and the worker serves it at once (loaded from those artifacts).
     expect(result.promoted).toBe(true);
-    expect(worker.worker.models.servingVersion()).toBe(result.model_version);
+    expect(file.worker.worker.models.servingVersion()).toBe(result.model_version);
   });
 });
