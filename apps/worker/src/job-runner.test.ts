@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { METRIC } from '@shelfwise/metrics';
-import { startRun } from '@shelfwise/test-kit';
 import { UnrecoverableError } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ScriptedRunner, scriptedOutcome, startScriptedRunner } from '../test/scripted-runner';
@@ -190,10 +189,14 @@ describe('JobRunner', () => {
     }, 3);
     await until(async () => (await services.jobs.findById(id))?.progress === 0.2, 'the job running');
 
-    // Its lease ran out (a worker frozen past it) and another worker's run claimed the job.
-    await services.database.db.$executeRaw`
-      UPDATE jobs SET lease_until = DATE_SUB(UTC_TIMESTAMP(3), INTERVAL 1 SECOND) WHERE id = ${id}`;
-    const other = await startRun(services.jobs, id);
+    // Its lease ran out (a worker frozen past it) and another worker's run claimed the job. Tried again if
+    // this run's heartbeat renewed the lease between the two statements.
+    const other = await until(async () => {
+      await services.database.db.$executeRaw`
+        UPDATE jobs SET lease_until = DATE_SUB(UTC_TIMESTAMP(3), INTERVAL 1 SECOND) WHERE id = ${id}`;
+      const claim = await services.jobs.claimRun(id, 60_000);
+      return claim.kind === 'claimed' ? claim.run : undefined;
+    }, 'another run taking the job over');
     release();
 
     const job = await rig.ended(id);

@@ -12,9 +12,9 @@ import { RunningJobs } from '../src/run/running-jobs';
 import { endedJob, recordAndEnqueue, type WorkerServices } from './worker-services';
 
 /** The BullMQ lock and the MySQL lease: short, so a cancel is seen within a heartbeat (a third of it). */
-export const LEASE_MS = 1_200;
+const LEASE_MS = 1_200;
 /** Long enough to read the row between a failed attempt and its retry. */
-export const BACKOFF_MS = 1_000;
+const BACKOFF_MS = 1_000;
 
 export type ScriptedOutcome = JobOutcome<{
   output_uri: string;
