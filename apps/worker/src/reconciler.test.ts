@@ -3,6 +3,7 @@ import { QUEUES } from '@shelfwise/contracts';
 import { JobRepository, ModelVersionRepository } from '@shelfwise/db';
 import { createRedis, type RedisConnection } from '@shelfwise/infrastructure';
 import { createLogger } from '@shelfwise/logger';
+import { ModelArtifactStore } from '@shelfwise/model-store';
 import { JobProducer } from '@shelfwise/queue';
 import {
   createTestDatabase,
@@ -32,6 +33,7 @@ describe('Reconciler', () => {
     new Reconciler({
       jobs,
       models,
+      artifacts: new ModelArtifactStore(s3.store, s3.buckets.models),
       store: s3.store,
       producer,
       intervalMs: 60_000,

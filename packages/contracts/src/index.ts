@@ -33,6 +33,7 @@ export {
   trainCsvPayload,
   trainFeedbackPayload,
 } from './job-payloads';
+export { MODEL_FILES, modelFileUris, modelFolder, modelVersionUri } from './model-layout';
 export { QUEUE_ROLES, QUEUES, type QueueName, type QueueRole } from './queues';
 export {
   type EpochReportView,
