@@ -1,3 +1,4 @@
+import { modelFileUris } from '@shelfwise/contracts';
 import { ModelVersionRepository } from '@shelfwise/db';
 import { labelledProducts, toCsv } from '@shelfwise/test-kit';
 import { describe, expect, it } from 'vitest';
@@ -38,10 +39,9 @@ describe('train through createWorker', () => {
       [...new Set(products.map((product) => product.label))].sort(),
     );
     const artifacts = await file.services.s3.store.list(version.artifactUri);
-    expect(artifacts.map((artifact) => artifact.uri.slice(version.artifactUri.length)).sort()).toEqual([
-      'manifest.json',
-      'model.onnx',
-    ]);
+    expect(artifacts.map((artifact) => artifact.uri).sort()).toEqual(
+      Object.values(modelFileUris(version.artifactUri)).sort(),
+    );
     expect(artifacts.every((artifact) => artifact.size > 0)).toBe(true);
     // The first model is promoted, and the worker serves it at once (loaded from those artifacts).
     expect(result.promoted).toBe(true);
