@@ -14,26 +14,34 @@ export * from './http-params';
 export * from './http-queries';
 export * from './http-responses';
 export {
+  asPrefix,
+  CATALOG,
+  isJobName,
   JOB_NAMES,
   JOBS,
+  type JobDefinition,
   type JobName,
   type JobPayload,
   type JobResult,
+  type JobSource,
   jobsOn,
+  type PayloadBody,
+  queueLockMs,
+  type Retention,
 } from './job-catalog';
 export { type JobFailure, jobFailureReason, readJobFailureReason } from './job-failure-reason';
+export { JOB_TYPES, type RecordedJobType } from './job-types';
+export { type PayloadRead, type PayloadVersions, readPayload } from './job-versions';
 export {
-  asPrefix,
+  jobOfType,
+  jobSource,
   type PinnedInput,
   pinnedInputs,
-  predictCsvPayload,
   type QueuedJob,
+  queuedJob,
   queuedJobOf,
-  type RecordedJobType,
-  trainCsvPayload,
-  trainFeedbackPayload,
-} from './job-payloads';
-export { QUEUE_ROLES, QUEUES, type QueueName, type QueueRole } from './queues';
+} from './queued-job';
+export { QUEUE_NAMES, type QueueName } from './queues';
 export {
   type EpochReportView,
   epochReport,
