@@ -1,15 +1,18 @@
+import { once } from 'node:events';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { finished } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
+import { CsvFormatError, formatCsv } from '@shelfwise/csv';
 import { evaluate } from './evaluate';
 import { exportModel } from './export-model';
+import { inCliWords } from './in-cli-words';
 import type { Device } from './inference-session';
 import { readLabelledCsv } from './labelled-csv';
 import { loadModel, type Predictor } from './load-model';
 import { readModelFiles, writeModelFiles } from './model-files';
-import { predictCsv } from './predict-csv';
+import { predictRows, type RowSink } from './predict-pipeline';
 import { train } from './train';
 import type { BestModelMetric } from './train-options';
 import { UsageError } from './usage-error';
@@ -104,11 +107,23 @@ async function main(argv: string[]): Promise<void> {
     const temporary = join(dirname(outputPath), `.${process.pid}.predict.tmp`);
     const output = createWriteStream(temporary);
     try {
-      const { rows } = await predictCsv(createReadStream(inputPath), output, predictor);
+      const file: RowSink = {
+        write: async (rows) => {
+          if (!output.write(formatCsv(rows))) await once(output, 'drain');
+        },
+      };
+      const { counts, layout } = await predictRows(createReadStream(inputPath), predictor, {
+        batchSize: 1024,
+        open: (at) => {
+          output.write(formatCsv([at.output]));
+          return { predictions: file };
+        },
+      });
+      if (!layout) throw new CsvFormatError('the CSV is empty: it has no header row');
       output.end();
       await finished(output);
       await rename(temporary, outputPath);
-      process.stderr.write(`predicted ${rows} rows into ${outputPath}\n`);
+      process.stderr.write(`predicted ${counts.rows} rows into ${outputPath}\n`);
     } catch (error) {
       output.destroy();
       await rm(temporary, { force: true });
@@ -127,7 +142,8 @@ function integer(value: string, name: string): number {
   return n;
 }
 
-main(process.argv.slice(2)).catch((error: unknown) => {
+main(process.argv.slice(2)).catch((thrown: unknown) => {
+  const error = inCliWords(thrown);
   if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
     process.stderr.write(`error: ${(error as Error).message}\n${USAGE}\n`);
     process.exitCode = 2;

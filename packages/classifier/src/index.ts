@@ -1,6 +1,19 @@
 export { CsvFormatError } from '@shelfwise/csv';
 export { expectedCalibrationError, fitTemperature } from './calibration';
-export { HUMAN_LABEL_COLUMN, LABEL_COLUMN, TEXT_COLUMN } from './csv-records';
+export {
+  CONFIDENCE_COLUMN,
+  describeRowProblem,
+  FEEDBACK_HEADER,
+  HUMAN_LABEL_COLUMN,
+  LABEL_COLUMN,
+  LABEL_COLUMNS,
+  type LabelledLayout,
+  PREDICTED_COLUMN,
+  type PredictionLayout,
+  predictionLayout,
+  type RowProblem,
+  TEXT_COLUMN,
+} from './csv-schema';
 export type { EmbeddingBagParameters } from './embedding-bag';
 export { type ClassificationMetrics, type ClassMetrics, evaluate } from './evaluate';
 export { type ExportedModel, exportModel } from './export-model';
@@ -15,6 +28,8 @@ export {
   type SublinearFeaturizerSettings,
 } from './featurizer-settings';
 export type { Device } from './inference-session';
+export { InvalidRowsError } from './invalid-rows-error';
+export { type LabelledBatch, type LabelledBatchesOptions, readLabelledBatches } from './labelled-batches';
 export { type ReadLabelledCsvOptions, readLabelledCsv } from './labelled-csv';
 export {
   type LoadModelOptions,
@@ -40,7 +55,16 @@ export {
 export { type PairedBootstrap, pairedBootstrap } from './paired-bootstrap';
 export { forwardPathLinear, type PathLinearParameters } from './path-linear-model';
 export { type PathEntry, type PathMatch, PathTable, type PathTableOptions } from './path-table';
-export { CONFIDENCE_COLUMN, PREDICTED_COLUMN, type PredictCsvResult, predictCsv } from './predict-csv';
+export {
+  addCounts,
+  type PredictCounts,
+  type PredictPipelineOptions,
+  type PredictRun,
+  type PredictSinks,
+  predictRows,
+  type RowSink,
+  type VerifiedRow,
+} from './predict-pipeline';
 export { createRandom } from './random';
 export { type Split, stratifiedSplit } from './stratified-split';
 export {

@@ -1,7 +1,8 @@
 import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
-import { CsvFormatError } from '@shelfwise/csv';
-import { columnIndex, csvBatches, HUMAN_LABEL_COLUMN, LABEL_COLUMN, TEXT_COLUMN } from './csv-records';
+import { CsvFormatError, MissingColumnError } from '@shelfwise/csv';
+import { HUMAN_LABEL_COLUMN, LABEL_COLUMN } from './csv-schema';
+import { readLabelledBatches } from './labelled-batches';
 import type { LabelledText } from './train-options';
 
 export interface ReadLabelledCsvOptions {
@@ -18,33 +19,17 @@ export async function readLabelledCsv(
   options: ReadLabelledCsvOptions = {},
 ): Promise<LabelledText[]> {
   const input = typeof source === 'string' ? createReadStream(source) : source;
+  const labelColumns = options.acceptHumanVerified ? [HUMAN_LABEL_COLUMN, LABEL_COLUMN] : [LABEL_COLUMN];
   const examples: LabelledText[] = [];
-  let textAt = -1;
-  let labelAt = -1;
-  let labelColumn = LABEL_COLUMN;
-  let skipUnlabelled = false;
-  let row = 0;
-  const onHeader = (columns: string[]): void => {
-    textAt = columnIndex(columns, TEXT_COLUMN);
-    if (options.acceptHumanVerified && columns.includes(HUMAN_LABEL_COLUMN)) {
-      labelColumn = HUMAN_LABEL_COLUMN;
-      skipUnlabelled = true;
-    }
-    labelAt = columnIndex(columns, labelColumn);
-  };
-  for await (const batch of csvBatches(input, onHeader)) {
-    for (const values of batch) {
-      row++;
-      const text = values[textAt] ?? '';
-      const label = (values[labelAt] ?? '').trim();
-      if (label === '') {
-        if (skipUnlabelled) continue;
-        throw new CsvFormatError(`data row ${row}: column ${labelColumn} is empty`, row, labelColumn);
-      }
-      if (text.trim() === '')
-        throw new CsvFormatError(`data row ${row}: column ${TEXT_COLUMN} is empty`, row, TEXT_COLUMN);
-      examples.push({ text, label });
-    }
-  }
+  let headerSeen = false;
+  const batches = readLabelledBatches(input, {
+    labelColumns,
+    onHeader: ({ labelColumn }, columns) => {
+      headerSeen = true;
+      if (!labelColumn) throw new MissingColumnError([LABEL_COLUMN], columns);
+    },
+  });
+  for await (const batch of batches) examples.push(...batch.examples);
+  if (!headerSeen) throw new CsvFormatError('the CSV is empty: it has no header row');
   return examples;
 }

@@ -1,3 +1,4 @@
 export { ConfigError } from './config-error';
-export { type Config, loadConfig, loadConfigOrExit } from './load-config';
+export type { Config } from './config-from';
+export { loadConfig, loadConfigOrExit } from './load-config';
 export { type Env, envSchema } from './schema';

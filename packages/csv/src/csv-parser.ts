@@ -25,10 +25,16 @@ export class CsvParser {
   private row: string[] = [];
   /** The current row has a quoted field: `""` alone on a line is a row with one empty field, not a blank line. */
   private quotedRow = false;
-  /** Data rows completed so far (the header is row 0). */
-  rows = -1;
+  /** The number of the last data row completed (the header is row 0). */
+  rows: number;
 
-  constructor(private readonly maxFieldLength: number) {}
+  /** `firstRow`: the number of the first row parsed; without it, the first row is the header. */
+  constructor(
+    private readonly maxFieldLength: number,
+    firstRow = 0,
+  ) {
+    this.rows = firstRow - 1;
+  }
 
   /** Parses `chunk`, appending every completed row to `out`. */
   push(chunk: string, out: string[][]): void {

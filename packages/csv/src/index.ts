@@ -1,5 +1,6 @@
 export { clipText } from './clip-text';
 export { CsvFormatError } from './csv-format-error';
+export { MissingColumnError } from './missing-column-error';
 export { neutraliseFormula } from './neutralise-formula';
 export { type CsvHeader, type CsvReadOptions, type CsvRow, readCsv, readCsvBatches } from './read-csv';
 export { csvField, type FormatCsvOptions, formatCsv } from './write-csv';

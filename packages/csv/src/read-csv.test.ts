@@ -1,18 +1,21 @@
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { CsvFormatError } from './csv-format-error';
-import { type CsvRow, readCsv } from './read-csv';
+import { MissingColumnError } from './missing-column-error';
+import { type CsvReadOptions, type CsvRow, readCsv } from './read-csv';
 import { formatCsv } from './write-csv';
 
-const rowsOf = async (text: string | Buffer, required: string[] = []): Promise<CsvRow[]> => {
+type Slice = CsvReadOptions['slice'];
+
+const rowsOf = async (text: string | Buffer, required: string[] = [], slice?: Slice): Promise<CsvRow[]> => {
   const rows: CsvRow[] = [];
-  for await (const row of readCsv(Readable.from([text]), { required })) rows.push(row);
+  for await (const row of readCsv(Readable.from([text]), { required, slice })) rows.push(row);
   return rows;
 };
 
-const errorOf = async (text: string, required: string[] = []): Promise<CsvFormatError> => {
+const errorOf = async (text: string, required: string[] = [], slice?: Slice): Promise<CsvFormatError> => {
   try {
-    await rowsOf(text, required);
+    await rowsOf(text, required, slice);
   } catch (error) {
     if (error instanceof CsvFormatError) return error;
     throw error;
@@ -44,6 +47,19 @@ describe('readCsv', () => {
     const error = await errorOf('a,b\n1,2\n3,4\n5,6,7\n');
     expect(error.row).toBe(3);
     expect(error.message).toContain('row 3');
+  });
+
+  it('reads a slice of a file with its header given, naming rows as the whole file numbers them', async () => {
+    const slice = { header: ['a', 'b'], firstRow: 41 };
+    expect(await rowsOf('1,2\n"x\ny",3\n', [], slice)).toEqual([
+      { a: '1', b: '2' },
+      { a: 'x\ny', b: '3' },
+    ]);
+    const error = await errorOf('1,2\n3,4,5\n', [], slice);
+    expect(error.row).toBe(42);
+    expect(error.message).toBe('CSV row 42: 3 fields, but the header has 2');
+    const missing = await errorOf('1,2\n', ['product_description'], slice);
+    expect(missing).toBeInstanceOf(MissingColumnError);
   });
 
   it('gives the same rows whatever the chunk boundaries', async () => {

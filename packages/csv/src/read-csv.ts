@@ -3,6 +3,7 @@ import { TextDecoder } from 'node:util';
 import { clipText } from './clip-text';
 import { CsvFormatError } from './csv-format-error';
 import { CsvParser } from './csv-parser';
+import { MissingColumnError } from './missing-column-error';
 import { incompleteUtf8Tail, invalidUtf8Offset } from './utf8-scan';
 
 export interface CsvReadOptions {
@@ -10,6 +11,11 @@ export interface CsvReadOptions {
   required?: readonly string[];
   /** Largest accepted field, in characters: a runaway line must not take the worker's memory. */
   maxFieldLength?: number;
+  /**
+   * A slice of a file (a byte range starting at a row): the file's header, which the slice does not
+   * repeat, and the data row number of the slice's first row, so that errors name rows of the whole file.
+   */
+  slice?: { header: readonly string[]; firstRow: number };
 }
 
 export interface CsvHeader {
@@ -29,7 +35,7 @@ export async function* readCsvBatches(
   options: CsvReadOptions = {},
   onHeader?: (header: CsvHeader) => void,
 ): AsyncGenerator<string[][]> {
-  const parser = new CsvParser(options.maxFieldLength ?? 1_000_000);
+  const parser = new CsvParser(options.maxFieldLength ?? 1_000_000, options.slice?.firstRow);
   // fatal: invalid UTF-8 is an error naming the row, never silently replaced characters.
   const decoder = new TextDecoder('utf-8', { fatal: true });
   let columns: string[] | undefined;
@@ -37,6 +43,10 @@ export async function* readCsvBatches(
   const check = (): string[][] => {
     let batch = rows;
     rows = [];
+    if (!columns && options.slice) {
+      columns = checkHeader([...options.slice.header], options.required ?? []);
+      onHeader?.({ columns });
+    }
     if (!columns) {
       const header = batch[0];
       if (!header) return [];
@@ -145,12 +155,6 @@ function checkHeader(header: string[], required: readonly string[]): string[] {
     seen.add(name);
   }
   const missing = required.filter((name) => !seen.has(name));
-  if (missing.length > 0) {
-    throw new CsvFormatError(
-      `missing required column${missing.length > 1 ? 's' : ''} ${missing.map((m) => `"${m}"`).join(', ')} (header: ${clipText(columns.join(', '), 200)})`,
-      0,
-      missing[0],
-    );
-  }
+  if (missing.length > 0) throw new MissingColumnError(missing, columns);
   return columns;
 }

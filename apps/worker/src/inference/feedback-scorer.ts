@@ -1,12 +1,5 @@
-import { evaluate, type ModelManifest, trainedOn } from '@shelfwise/classifier';
+import { evaluate, type ModelManifest, trainedOn, type VerifiedRow } from '@shelfwise/classifier';
 import type { ShadowLease } from '../model/shadow-models';
-
-/** One human-verified row of a batch: its text, the true label and the serving model's prediction. */
-export interface VerifiedRow {
-  text: string;
-  label: string;
-  predicted: string;
-}
 
 export interface Score {
   weightedF1: number | null;

@@ -1,11 +1,11 @@
-import { CONFIDENCE_COLUMN, HUMAN_LABEL_COLUMN, PREDICTED_COLUMN, TEXT_COLUMN } from '@shelfwise/classifier';
+import type { Readable } from 'node:stream';
+import { FEEDBACK_HEADER, InvalidRowsError, type PredictCounts, predictRows } from '@shelfwise/classifier';
 import {
   feedbackUri as feedbackUriOf,
   type JobPayload,
   type JobResult,
   reviewUri,
 } from '@shelfwise/contracts';
-import { clipText, readCsvBatches } from '@shelfwise/csv';
 import type { FeedbackRepository, MonitoringRepository, ShadowScoreRepository } from '@shelfwise/db';
 import type { ObjectStore } from '@shelfwise/storage';
 import { JobInputError } from '../errors/job-input-error';
@@ -15,8 +15,7 @@ import type { ModelLease, ModelServer } from '../model/model-server';
 import type { ShadowLease, ShadowModels } from '../model/shadow-models';
 import type { JobTracking } from '../tracking/job-tracking';
 import { counted } from './counting-stream';
-import { FeedbackScorer, type VerifiedRow } from './feedback-scorer';
-import { RowProblems } from './row-problems';
+import { FeedbackScorer } from './feedback-scorer';
 import { throttle } from './throttle';
 import { UploadSink } from './upload-sink';
 
@@ -79,8 +78,6 @@ async function predictFile(
   const size = (await deps.store.size(payload.inputUri)) ?? 0;
   // The version submitted (when the gateway pinned it), destroyed when the run is stopped.
   const input = counted(await deps.store.download(payload.inputUri, { etag: payload.inputEtag, signal }));
-  const labelList = lease.predictor.labels;
-  const knownLabels = new Set(labelList);
   const report = throttle(1_000, async () => {
     await context.progress(size > 0 ? Math.min(0.99, input.bytes / size) : 0);
     await context.checkCancelled();
@@ -89,120 +86,48 @@ async function predictFile(
   let output: UploadSink | undefined;
   let feedback: UploadSink | undefined;
   let review: UploadSink | undefined;
-  let reviewHeader: string[] = [];
-  // The input columns the review file keeps: all but this job's own outputs.
-  let reviewColumns: number[] = [];
-  let reviewRows = 0;
-  let textAt = -1;
-  let verifiedAt = -1;
-  let predictedAt = -1;
-  let confidenceAt = -1;
-  const problems = new RowProblems();
-  let unknownLabels = false;
   const scorer = new FeedbackScorer(lease.predictor.manifest, shadows);
-  let labelledRows = 0;
-  let rows = 0;
-  let predictMs = 0;
-
-  const predictBatch = async (batch: string[][]) => {
-    const started = performance.now();
-    const predictions = await lease.predictor.predict(batch.map((fields) => fields[textAt] as string));
-    predictMs += performance.now() - started;
-    const verified: string[][] = [];
-    const unsure: string[][] = [];
-    const scored: VerifiedRow[] = [];
-    for (let i = 0; i < batch.length; i++) {
-      const fields = batch[i] as string[];
-      const prediction = predictions[i];
-      if (!prediction) throw new Error('the model returned fewer predictions than texts');
-      const label = verifiedAt >= 0 ? (fields[verifiedAt] as string).trim() : '';
-      // Judged on the figure the file shows, so the review file holds exactly the rows shown below it.
-      const confidence = prediction.confidence.toFixed(6);
-      if (label) {
-        verified.push([fields[textAt] as string, label]);
-        scored.push({ text: fields[textAt] as string, label, predicted: prediction.label });
-      } else if (Number(confidence) < deps.reviewConfidence) {
-        const row = reviewColumns.map((at) => fields[at] as string);
-        if (verifiedAt < 0) row.push('');
-        unsure.push(row);
-      }
-      // Replaces the columns of a predictions file sent back; appended otherwise.
-      fields[predictedAt] = prediction.label;
-      fields[confidenceAt] = confidence;
-    }
-    if (unsure.length > 0) {
-      reviewRows += unsure.length;
-      // Opened with the first unsure row: a job without any leaves no review object at all.
-      review ??= new UploadSink(
-        reviewHeader,
-        (body) => deps.store.upload(reviewFileUri, body, 'text/csv', { signal }),
-        { neutraliseFormulas: true },
-      );
-    }
-    labelledRows += scored.length;
-    await Promise.all([
-      output?.write(batch),
-      feedback?.write(verified),
-      review?.write(unsure),
-      scorer.add(scored),
-    ]);
-  };
-
+  const upload = (uri: string) => (body: Readable) => deps.store.upload(uri, body, 'text/csv', { signal });
+  let counts: PredictCounts;
   try {
-    const batches = readCsvBatches(input, { required: [TEXT_COLUMN] }, ({ columns }) => {
-      textAt = columns.indexOf(TEXT_COLUMN);
-      verifiedAt = columns.indexOf(HUMAN_LABEL_COLUMN);
-      const header = [...columns];
-      predictedAt = columnOf(header, PREDICTED_COLUMN);
-      confidenceAt = columnOf(header, CONFIDENCE_COLUMN);
-      reviewColumns = columns.flatMap((_, at) => (at === predictedAt || at === confidenceAt ? [] : [at]));
-      reviewHeader = reviewColumns.map((at) => columns[at] as string);
-      if (verifiedAt < 0) reviewHeader.push(HUMAN_LABEL_COLUMN);
-      // Predictions (and the review file) are opened in spreadsheets: cells that would start a formula are
-      // made text.
-      output = new UploadSink(header, (body) => deps.store.upload(outputUri, body, 'text/csv', { signal }), {
-        neutraliseFormulas: true,
-      });
-      if (verifiedAt >= 0) {
+    const { layout, counts: written } = await predictRows(input, lease.predictor, {
+      batchSize: deps.batchSize,
+      reviewConfidence: deps.reviewConfidence,
+      open: (at) => {
+        // Predictions (and the review file) are opened in spreadsheets: cells that would start a formula are
+        // made text.
+        output = new UploadSink(at.output, upload(outputUri), { neutraliseFormulas: true });
         // The feedback copy keeps the raw text: it is training data, read only by our own CSV reader, and an
         // apostrophe added here would become part of the text the next model learns from.
-        feedback = new UploadSink([TEXT_COLUMN, HUMAN_LABEL_COLUMN], (body) =>
-          deps.store.upload(feedbackUri, body, 'text/csv', { signal }),
-        );
-      }
-    });
-    let pending: string[][] = [];
-    for await (const batch of batches) {
-      for (const fields of batch) {
-        rows++;
-        if (!(fields[textAt] as string).trim()) problems.add(rows, `empty ${TEXT_COLUMN}`);
-        const verified = verifiedAt >= 0 ? (fields[verifiedAt] as string).trim() : '';
-        if (verified && !knownLabels.has(verified)) {
-          unknownLabels = true;
-          problems.add(rows, `unknown ${HUMAN_LABEL_COLUMN} "${clipText(verified)}"`);
-        }
-        // After the first invalid row there is no point predicting; keep reading to name every bad row.
-        if (problems.count === 0) pending.push(fields);
-      }
-      if (problems.count > 0) continue;
-      while (pending.length >= deps.batchSize) {
-        await predictBatch(pending.slice(0, deps.batchSize));
-        pending = pending.slice(deps.batchSize);
-      }
-      await report();
-    }
-    if (!output) throw new JobInputError('INVALID_CSV', `${payload.inputUri} is empty (no header)`);
-    if (rows === 0) throw new JobInputError('INVALID_CSV', `${payload.inputUri} has a header but no rows`);
-    if (problems.count > 0) {
+        if (at.verifiedAt >= 0) feedback = new UploadSink(FEEDBACK_HEADER, upload(feedbackUri));
+        return {
+          predictions: output,
+          feedback,
+          // Opened with the first unsure row: a job without any leaves no review object at all.
+          review: {
+            write: async (rows) => {
+              review ??= new UploadSink(at.review, upload(reviewFileUri), { neutraliseFormulas: true });
+              await review.write(rows);
+            },
+          },
+          scored: (rows) => scorer.add(rows),
+        };
+      },
+      afterBatch: report,
+    }).catch((error: unknown) => {
+      if (!(error instanceof InvalidRowsError)) throw error;
       throw new JobInputError(
-        unknownLabels ? 'UNKNOWN_LABEL' : 'INVALID_CSV',
-        `${payload.inputUri}: ${problems.summary()} (known labels: ${labelList.join(', ')})`,
+        error.problems.unknownLabels ? 'UNKNOWN_LABEL' : 'INVALID_CSV',
+        `${payload.inputUri}: ${error.message} (known labels: ${lease.predictor.labels.join(', ')})`,
       );
-    }
-    if (pending.length > 0) await predictBatch(pending);
+    });
+    counts = written;
+    if (!layout) throw new JobInputError('INVALID_CSV', `${payload.inputUri} is empty (no header)`);
+    if (counts.rows === 0)
+      throw new JobInputError('INVALID_CSV', `${payload.inputUri} has a header but no rows`);
     // Completing the uploads commits the outputs: only while this run holds the job.
     await context.confirmOwnership();
-    await Promise.all([output.finish(), feedback?.finish(), review?.finish()]);
+    await Promise.all([output?.finish(), feedback?.finish(), review?.finish()]);
   } catch (error) {
     const reason = error instanceof Error ? error : new Error(String(error));
     output?.abort(reason);
@@ -211,6 +136,7 @@ async function predictFile(
     throw error;
   }
 
+  const { rows, labelledRows, reviewRows, predictMs } = counts;
   // The verified column was there but nobody filled it in: no feedback to keep.
   if (feedback && labelledRows === 0) await deps.store.delete(feedbackUri);
   let metrics: Result['metrics'] = null;
@@ -268,12 +194,4 @@ async function predictFile(
       metrics,
     },
   };
-}
-
-/** Where `column` goes in the output header: its place when the input has it already, else a new last one. */
-function columnOf(header: string[], column: string): number {
-  const at = header.indexOf(column);
-  if (at >= 0) return at;
-  header.push(column);
-  return header.length - 1;
 }

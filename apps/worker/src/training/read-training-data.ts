@@ -1,12 +1,17 @@
 import { createHash } from 'node:crypto';
-import { HUMAN_LABEL_COLUMN, LABEL_COLUMN, type LabelledText, TEXT_COLUMN } from '@shelfwise/classifier';
-import { readCsv } from '@shelfwise/csv';
+import {
+  describeRowProblem,
+  HUMAN_LABEL_COLUMN,
+  InvalidRowsError,
+  LABEL_COLUMN,
+  LABEL_COLUMNS,
+  type LabelledText,
+  readLabelledBatches,
+} from '@shelfwise/classifier';
 import type { InputVersion } from '@shelfwise/db';
 import type { ObjectStore, StoredObject } from '@shelfwise/storage';
 import { JobInputError } from '../errors/job-input-error';
 import { counted } from '../inference/counting-stream';
-
-const LABEL_COLUMNS = [LABEL_COLUMN, HUMAN_LABEL_COLUMN] as const;
 
 /** Labelled rows read, per source, before duplicates are dropped (the job result's `rows_by_source`). */
 export interface RowsBySource {
@@ -98,31 +103,35 @@ export async function readTrainingData(
     );
     let labelColumn: string | undefined;
     let row = 0;
-    for await (const record of readCsv(input, { required: [TEXT_COLUMN] }, (h) => {
-      labelColumn = LABEL_COLUMNS.find((column) => h.columns.includes(column));
-      if (!labelColumn && !isPrefix) {
-        throw new JobInputError(
-          'INVALID_CSV',
-          `${file.uri} has no label column (${LABEL_COLUMNS.join(' or ')})`,
-        );
+    const batches = readLabelledBatches(input, {
+      labelColumns: LABEL_COLUMNS,
+      onHeader: (layout) => {
+        labelColumn = layout.labelColumn;
+        if (!labelColumn && !isPrefix) {
+          throw new JobInputError(
+            'INVALID_CSV',
+            `${file.uri} has no label column (${LABEL_COLUMNS.join(' or ')})`,
+          );
+        }
+      },
+    });
+    try {
+      for await (const batch of batches) {
+        row += batch.rows;
+        for (const example of batch.examples) {
+          rowsRead++;
+          rowsBySource[file.captured ? 'feedback' : labelColumn === LABEL_COLUMN ? 'training' : 'verified']++;
+          if ((rowsRead & 4095) === 0) await options.progress?.(total > 0 ? done / total : 0);
+          // Re-inserting moves the text to the end of the map's order: the last label read wins.
+          byText.delete(example.text);
+          byText.set(example.text, example);
+        }
       }
-    })) {
-      if (!labelColumn) break;
-      row++;
-      const text = record[TEXT_COLUMN]?.trim();
-      const label = record[labelColumn ?? '']?.trim();
-      if (!text) throw new JobInputError('INVALID_CSV', `${file.uri} row ${row}: empty ${TEXT_COLUMN}`);
-      if (!label) {
-        if (labelColumn === LABEL_COLUMN)
-          throw new JobInputError('INVALID_CSV', `${file.uri} row ${row}: empty ${LABEL_COLUMN}`);
-        continue;
-      }
-      rowsRead++;
-      rowsBySource[file.captured ? 'feedback' : labelColumn === LABEL_COLUMN ? 'training' : 'verified']++;
-      if ((rowsRead & 4095) === 0) await options.progress?.(total > 0 ? done / total : 0);
-      // Re-inserting moves the text to the end of the map's order: the last label read wins.
-      byText.delete(text);
-      byText.set(text, { text, label });
+    } catch (error) {
+      // The first invalid row, named with its file.
+      if (!(error instanceof InvalidRowsError)) throw error;
+      const problems = error.problems.shown.map(describeRowProblem).join('; ');
+      throw new JobInputError('INVALID_CSV', `${file.uri} ${problems}`);
     }
     if (!isPrefix && row === 0) {
       // The one file the request named: say what is wrong with it, not "0 labels".
