@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { FeedbackRepository, JobRepository, ModelVersionRepository } from '@shelfwise/db';
 import { createRedis, type RedisConnection } from '@shelfwise/infrastructure';
 import { createLogger } from '@shelfwise/logger';
