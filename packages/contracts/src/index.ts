@@ -14,12 +14,10 @@ export * from './http-params';
 export * from './http-queries';
 export * from './http-responses';
 export {
-  asPrefix,
   CATALOG,
   isJobName,
   JOB_NAMES,
   JOBS,
-  type JobDefinition,
   type JobName,
   type JobPayload,
   type JobResult,
@@ -27,16 +25,13 @@ export {
   jobsOn,
   type PayloadBody,
   queueLockMs,
-  type Retention,
 } from './job-catalog';
 export { type JobFailure, jobFailureReason, readJobFailureReason } from './job-failure-reason';
 export { JOB_TYPES, type RecordedJobType } from './job-types';
-export { type PayloadRead, type PayloadVersions, readPayload } from './job-versions';
+export { type PayloadVersions, readPayload } from './job-versions';
 export {
   jobOfType,
   jobSource,
-  type PinnedInput,
-  pinnedInputs,
   type QueuedJob,
   queuedJob,
   queuedJobOf,

@@ -14,7 +14,7 @@ import type { RecordedJobType } from './job-types';
 import type { QueueName } from './queues';
 
 /** A prefix names a folder: without the slash, `feedback` would also match `feedback-old/`. */
-export const asPrefix = (uri: string): string => (uri.endsWith('/') ? uri : `${uri}/`);
+const asPrefix = (uri: string): string => (uri.endsWith('/') ? uri : `${uri}/`);
 
 /** A payload without its version: producers write the catalog's current one. */
 export type PayloadBody<Payload> = Omit<Payload, 'v'>;

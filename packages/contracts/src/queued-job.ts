@@ -3,8 +3,8 @@ import { CATALOG, JOB_NAMES, type JobName, type JobPayload, type PayloadBody } f
 import type { RecordedJobType } from './job-types';
 
 /** The input objects at the versions a job reads, as the job row records them (`input_versions`). */
-export const pinnedInputs = z.array(z.object({ uri: z.string(), etag: z.string() }));
-export type PinnedInput = z.infer<typeof pinnedInputs>[number];
+const pinnedInputs = z.array(z.object({ uri: z.string(), etag: z.string() }));
+type PinnedInput = z.infer<typeof pinnedInputs>[number];
 
 /** A job as it goes onto its queue: a catalog name and that job's payload, paired per name. */
 export type QueuedJob<Names extends JobName = JobName> = {
