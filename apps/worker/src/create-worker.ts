@@ -15,6 +15,7 @@ import type { Infrastructure, RedisConnection } from '@shelfwise/infrastructure'
 import { healthRoutes } from '@shelfwise/lifecycle';
 import type { Logger } from '@shelfwise/logger';
 import { metricsRoute, type Registry, WorkerMetrics } from '@shelfwise/metrics';
+import { ModelArtifactStore } from '@shelfwise/model-store';
 import { JobProducer, RecordedJobQueue } from '@shelfwise/queue';
 import { isStorageUnreachable } from '@shelfwise/storage';
 import type { Worker as Consumer } from 'bullmq';
@@ -24,7 +25,7 @@ import { type Dependency, DependencyOutageGuard, outageOf } from './dependency-o
 import { predictCsvHandler } from './inference/predict-csv-handler';
 import { handlerTable } from './job-handlers';
 import { JobRunner } from './job-runner';
-import { type LoadPredictor, ModelServer } from './model/model-server';
+import { type LoadPredictor, ModelCache } from './model/model-cache';
 import { ShadowModels } from './model/shadow-models';
 import { predictOnlineHandler } from './online/predict-online-handler';
 import { Reconciler } from './reconciler';
@@ -53,7 +54,7 @@ export interface ShelfwiseWorker {
   /** Stops the running jobs at once (streams closed, uploads aborted): another worker takes them over. */
   abortRunning(error: Error): void;
   readonly runner: JobRunner;
-  readonly models: ModelServer;
+  readonly models: ModelCache;
 }
 
 /**
@@ -73,12 +74,13 @@ export function createWorker(deps: WorkerDependencies): ShelfwiseWorker {
   const modelVersions = new ModelVersionRepository(db);
   const feedback = new FeedbackRepository(db);
   const tracking = createTracking({ config: config.mlflow, db, store, logger });
+  const artifacts = new ModelArtifactStore(store, config.s3.buckets.models);
   const metrics = new WorkerMetrics(deps.registry);
   const load: LoadPredictor = (model) => loadModel({ ...model, device: config.inference.device });
-  const models = new ModelServer({ models: modelVersions, store, load, logger, metrics });
+  const models = new ModelCache({ models: modelVersions, artifacts, load, logger, metrics });
   const shadows = new ShadowModels({
     models: modelVersions,
-    store,
+    artifacts,
     load,
     logger,
     maxVersions: config.training.shadowMaxVersions,
@@ -107,7 +109,7 @@ export function createWorker(deps: WorkerDependencies): ShelfwiseWorker {
           db,
           store,
           models,
-          modelsBucket: config.s3.buckets.models,
+          artifacts,
           autoPromote: config.training.autoPromote,
           promotionMinRows: config.training.promotionMinRows,
           load,
@@ -174,6 +176,7 @@ export function createWorker(deps: WorkerDependencies): ShelfwiseWorker {
   const reconciler = new Reconciler({
     jobs,
     models: modelVersions,
+    artifacts,
     store,
     producer,
     logger,

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { JobRepository, ModelVersionRepository } from '@shelfwise/db';
 import { createRedis, type RedisConnection } from '@shelfwise/infrastructure';
 import { createLogger } from '@shelfwise/logger';
+import { ModelArtifactStore } from '@shelfwise/model-store';
 import { JobProducer } from '@shelfwise/queue';
 import {
   createTestDatabase,
@@ -30,6 +31,7 @@ describe('Reconciler', () => {
     new Reconciler({
       jobs,
       models,
+      artifacts: new ModelArtifactStore(s3.store, s3.buckets.models),
       store: s3.store,
       producer,
       intervalMs: 60_000,

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { JOBS, type QueuedJob, queuedJobOf } from '@shelfwise/contracts';
 import type { JobRepository, Job as JobRow, ModelVersionRepository, NewJob } from '@shelfwise/db';
 import type { Logger } from '@shelfwise/logger';
+import type { ModelArtifactStore } from '@shelfwise/model-store';
 import { type JobProducer, RecordedJobQueue } from '@shelfwise/queue';
 import type { ObjectStore } from '@shelfwise/storage';
 
@@ -9,6 +10,9 @@ export interface ReconcilerOptions {
   jobs: JobRepository;
   /** Model versions left PENDING by a training job that ended without succeeding are cleaned up. */
   models: ModelVersionRepository;
+  /** Lists what such a version left in its folder, */
+  artifacts: ModelArtifactStore;
+  /** and deletes it. */
   store: ObjectStore;
   producer: JobProducer;
   /** How often a pass runs besides start-up, Redis reconnections and a lost marker. */
@@ -154,10 +158,10 @@ export class Reconciler {
    * (in that order, so a pass cut short by an S3 outage is completed by the next one).
    */
   private async cleanAbandonedVersions(): Promise<number> {
-    const { models, store } = this.options;
+    const { models, artifacts, store } = this.options;
     let cleaned = 0;
     for (const version of await models.listAbandoned()) {
-      for (const object of await store.list(version.artifactUri)) await store.delete(object.uri);
+      for (const object of await artifacts.list(version.artifactUri)) await store.delete(object.uri);
       if (await models.markAbandoned(version.version)) cleaned++;
     }
     return cleaned;

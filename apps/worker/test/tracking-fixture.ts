@@ -11,6 +11,7 @@ import {
 } from '@shelfwise/db';
 import { createLogger } from '@shelfwise/logger';
 import { type MlflowTestServer, type StoredRun, startMlflowTestServer } from '@shelfwise/mlflow-test-server';
+import { ModelArtifactStore } from '@shelfwise/model-store';
 import {
   createTestDatabase,
   createTestS3,
@@ -99,9 +100,10 @@ export async function storeTrainedModel(
     bestModelMetric: 'eval_f1' as const,
   };
   await fixture.jobs.create({ id: jobId, type: 'TRAIN_CSV', input: request });
+  const artifacts = new ModelArtifactStore(fixture.s3.store, fixture.s3.buckets.models);
   const row = await withTransaction(fixture.database.db, (tx) =>
     new ModelVersionRepository(tx).create({
-      artifactUri: (version) => `s3://${fixture.s3.buckets.models}/${version}/`,
+      artifactUri: (version) => artifacts.locate(version),
       datasetUri: sourceUri,
       datasetHash: 'a'.repeat(64),
       labels: [...trained.labels],
@@ -110,8 +112,7 @@ export async function storeTrainedModel(
     }),
   );
   const { onnx, manifest } = exportModel(trained);
-  await fixture.s3.store.upload(`${row.artifactUri}model.onnx`, onnx);
-  await fixture.s3.store.upload(`${row.artifactUri}manifest.json`, JSON.stringify(manifest));
+  await artifacts.save(row.artifactUri, { onnx, manifest });
   await fixture.models.markReady(row.version, {});
   const startTime = Date.now() - 1_000;
   const run = finishedTrainingRun({

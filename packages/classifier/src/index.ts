@@ -38,7 +38,7 @@ export {
   type Predictor,
   type PredictorTimings,
 } from './load-model';
-export { MANIFEST_FILE, ONNX_FILE, readModelFiles, writeModelFiles } from './model-files';
+export { readModelFiles, writeModelFiles } from './model-files';
 export { ModelFormatError } from './model-format-error';
 export {
   ARCHITECTURES,

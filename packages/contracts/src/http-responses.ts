@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { jobView } from './http';
+import { MODEL_FILES } from './model-layout';
 import { promotionRecord } from './training-report';
 
 /** HTTP answers that had no schema: the OpenAPI document and the clients (console, CLI) read these. */
@@ -28,7 +29,7 @@ export const modelView = z.object({
     description: '`PRODUCTION`: the one serving; `ARCHIVED`: served before (promote it again to roll back)',
   }),
   artifact_uri: z.string().meta({
-    description: 'its folder in S3: `model.onnx` and `manifest.json`',
+    description: `its folder in S3: \`${MODEL_FILES.onnx}\` and \`${MODEL_FILES.manifest}\``,
     examples: ['s3://models/3/'],
   }),
   dataset_uri: z.string().nullable().meta({

@@ -29,6 +29,7 @@ export {
 export { type JobFailure, jobFailureReason, readJobFailureReason } from './job-failure-reason';
 export { JOB_TYPES, type RecordedJobType } from './job-types';
 export { type PayloadVersions, readPayload } from './job-versions';
+export { MODEL_FILES, modelFileUris, modelFolder, modelVersionUri } from './model-layout';
 export {
   jobOfType,
   jobSource,

@@ -1,5 +1,6 @@
 import { exportModel, type TrainedModel } from '@shelfwise/classifier';
 import { type Db, ModelVersionRepository } from '@shelfwise/db';
+import { ModelArtifactStore } from '@shelfwise/model-store';
 import type { ObjectStore } from '@shelfwise/storage';
 
 /**
@@ -12,17 +13,16 @@ export async function publishServingModel(
   modelsBucket: string,
   trained: TrainedModel,
 ): Promise<number> {
-  const { onnx, manifest } = exportModel(trained);
+  const artifacts = new ModelArtifactStore(store, modelsBucket);
   const versions = new ModelVersionRepository(db);
   const row = await versions.create({
-    artifactUri: (version) => `s3://${modelsBucket}/${version}/`,
+    artifactUri: (version) => artifacts.locate(version),
     datasetUri: 'file:Training_Data.csv',
     datasetHash: trained.trainingDataHash.padEnd(64, '0').slice(0, 64),
     labels: [...trained.labels],
     metrics: { eval_f1: trained.metrics.f1 },
   });
-  await store.upload(`${row.artifactUri}model.onnx`, onnx);
-  await store.upload(`${row.artifactUri}manifest.json`, JSON.stringify(manifest));
+  await artifacts.save(row.artifactUri, exportModel(trained));
   await versions.markReady(row.version, { eval_f1: trained.metrics.f1 });
   await versions.promote(row.version);
   return row.version;

@@ -11,7 +11,7 @@ import type { ObjectStore } from '@shelfwise/storage';
 import { JobInputError } from '../errors/job-input-error';
 import type { JobContext, JobOutcome } from '../job-context';
 import type { RecordedHandler } from '../job-handlers';
-import type { ModelLease, ModelServer } from '../model/model-server';
+import type { ModelCache, ModelLease } from '../model/model-cache';
 import type { ShadowLease, ShadowModels } from '../model/shadow-models';
 import type { JobTracking } from '../tracking/job-tracking';
 import { counted } from './counting-stream';
@@ -21,7 +21,7 @@ import { UploadSink } from './upload-sink';
 
 export interface PredictCsvDependencies {
   store: ObjectStore;
-  models: ModelServer;
+  models: ModelCache;
   monitoring: MonitoringRepository;
   /** READY versions newer than the serving one, scored on the verified rows too. */
   shadows: ShadowModels;

@@ -1,22 +1,24 @@
-import type { ModelManifest, Predictor } from '@shelfwise/classifier';
-import type { ModelVersion } from '@shelfwise/db';
-import type { ObjectStore } from '@shelfwise/storage';
+import type { LoadModelOptions, Predictor } from '@shelfwise/classifier';
+import type { ModelVersion, ModelVersionRepository } from '@shelfwise/db';
+import type { Logger } from '@shelfwise/logger';
+import type { ModelArtifactStore } from '@shelfwise/model-store';
 
-export type LoadPredictor = (model: { onnx: Uint8Array; manifest: ModelManifest }) => Promise<Predictor>;
+/** Opens a model for serving; the manifest as an object (just exported) or as its stored JSON text. */
+export type LoadPredictor = (model: Pick<LoadModelOptions, 'onnx' | 'manifest'>) => Promise<Predictor>;
 
-/** Downloads a version's model.onnx and manifest.json from its S3 folder and loads them. */
+/** What the serving cache and the shadow models both need: the versions, their files, a loader, a log. */
+export interface VersionLoading {
+  models: ModelVersionRepository;
+  artifacts: ModelArtifactStore;
+  load: LoadPredictor;
+  logger: Logger;
+}
+
+/** Reads a version's files from its folder in the models bucket and loads them. */
 export async function loadVersion(
-  store: ObjectStore,
+  artifacts: ModelArtifactStore,
   load: LoadPredictor,
   row: Pick<ModelVersion, 'artifactUri'>,
 ): Promise<Predictor> {
-  const base = row.artifactUri.endsWith('/') ? row.artifactUri : `${row.artifactUri}/`;
-  const [onnx, manifestBytes] = await Promise.all([
-    store.downloadBytes(`${base}model.onnx`),
-    store.downloadBytes(`${base}manifest.json`),
-  ]);
-  return load({
-    onnx: new Uint8Array(onnx),
-    manifest: JSON.parse(manifestBytes.toString('utf8')) as ModelManifest,
-  });
+  return load(await artifacts.load(row.artifactUri));
 }

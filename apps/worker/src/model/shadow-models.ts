@@ -1,9 +1,7 @@
 import type { Predictor } from '@shelfwise/classifier';
-import type { ModelVersion, ModelVersionRepository } from '@shelfwise/db';
-import type { Logger } from '@shelfwise/logger';
-import type { ObjectStore } from '@shelfwise/storage';
-import { type LoadPredictor, loadVersion } from './load-version';
-import type { ModelLease } from './model-server';
+import type { ModelVersion } from '@shelfwise/db';
+import { loadVersion, type VersionLoading } from './load-version';
+import type { ModelLease } from './model-cache';
 
 /** A shadow version held for one job, as a serving version is; release it when the job is done. */
 export type ShadowLease = ModelLease;
@@ -25,11 +23,7 @@ export class ShadowModels {
   private readonly loaded = new Map<number, Loaded>();
 
   constructor(
-    private readonly deps: {
-      models: ModelVersionRepository;
-      store: ObjectStore;
-      load: LoadPredictor;
-      logger: Logger;
+    private readonly deps: VersionLoading & {
       maxVersions: number;
     },
   ) {}
@@ -68,7 +62,7 @@ export class ShadowModels {
     if (!loaded) {
       loaded = {
         row,
-        predictor: loadVersion(this.deps.store, this.deps.load, row),
+        predictor: loadVersion(this.deps.artifacts, this.deps.load, row),
         leases: 0,
         retired: false,
       };

@@ -1,5 +1,5 @@
 import type { TrainedModel } from '@shelfwise/classifier';
-import type { JobPayload } from '@shelfwise/contracts';
+import { type JobPayload, MODEL_FILES, modelFileUris } from '@shelfwise/contracts';
 import type { ModelVersion } from '@shelfwise/db';
 import type { TrainingData } from '../training/read-training-data';
 import { confusionMatrixCsv } from './confusion-matrix-csv';
@@ -38,9 +38,7 @@ export function finishedTrainingRun(input: FinishedTraining, endTime = Date.now(
   const { trained, data, modelVersion } = input;
   const options = trained.options;
   const featurizer = trained.featurizer;
-  const base = modelVersion.artifactUri.endsWith('/')
-    ? modelVersion.artifactUri
-    : `${modelVersion.artifactUri}/`;
+  const files = modelFileUris(modelVersion.artifactUri);
   return {
     v: 1,
     jobId: input.jobId,
@@ -82,8 +80,8 @@ export function finishedTrainingRun(input: FinishedTraining, endTime = Date.now(
     },
     metrics: epochMetrics(trained, input.trainingStartTime),
     artifacts: [
-      { path: 'model/model.onnx', contentType: 'application/octet-stream', s3Uri: `${base}model.onnx` },
-      { path: 'model/manifest.json', contentType: 'application/json', s3Uri: `${base}manifest.json` },
+      { path: `model/${MODEL_FILES.onnx}`, contentType: 'application/octet-stream', s3Uri: files.onnx },
+      { path: `model/${MODEL_FILES.manifest}`, contentType: 'application/json', s3Uri: files.manifest },
       {
         path: 'confusion_matrix.csv',
         contentType: 'text/csv',

@@ -8,6 +8,7 @@ import {
   ModelVersionRepository,
   withTransaction,
 } from '@shelfwise/db';
+import type { ModelArtifactStore } from '@shelfwise/model-store';
 import type { ObjectStore } from '@shelfwise/storage';
 import { JobCancelledError } from '../errors/job-cancelled-error';
 import { JobInputError } from '../errors/job-input-error';
@@ -15,7 +16,7 @@ import { NoModelError } from '../errors/no-model-error';
 import { throttle } from '../inference/throttle';
 import type { JobContext, JobOutcome } from '../job-context';
 import type { RecordedHandler } from '../job-handlers';
-import type { LoadPredictor, ModelServer } from '../model/model-server';
+import type { LoadPredictor, ModelCache } from '../model/model-cache';
 import type { JobTracking } from '../tracking/job-tracking';
 import { endedTrainingRun, finishedTrainingRun } from '../tracking/training-run-record';
 import { modelMetrics } from './model-metrics';
@@ -25,8 +26,9 @@ import { type CapturedFeedback, readTrainingData } from './read-training-data';
 export interface TrainDependencies {
   db: Db;
   store: ObjectStore;
-  models: ModelServer;
-  modelsBucket: string;
+  models: ModelCache;
+  /** Where each version's model and manifest are stored. */
+  artifacts: ModelArtifactStore;
   autoPromote: AutoPromote;
   /** Rows neither the candidate nor the serving model trained on, needed for an automatic promotion. */
   promotionMinRows: number;
@@ -51,8 +53,8 @@ export interface TrainDependencies {
 const VALIDATION_RULE = DEFAULT_VALIDATION_RULE;
 
 /**
- * Reads the dataset, trains with per-epoch evaluation, stores the ONNX model and manifest under
- * s3://models/<version>/, records the version once (a retried job reuses its row) and promotes it
+ * Reads the dataset, trains with per-epoch evaluation, stores the ONNX model and manifest in the
+ * version's folder of the models bucket, records the version once (a retried job reuses its row) and promotes it
  * according to the policy. Every attempt that ends records the job's MLflow run (never waiting on MLflow).
  */
 export function trainHandler(deps: TrainDependencies): RecordedHandler<'train'> {
@@ -144,7 +146,7 @@ async function trainOnce(
   // A version number and its artifacts are this job's outputs: committed only while this run owns the job.
   await context.confirmOwnership();
   const row = await versionFor(versions, deps.db, context.jobId, {
-    artifactUri: (version) => `s3://${deps.modelsBucket}/${version}/`,
+    artifactUri: (version) => deps.artifacts.locate(version),
     datasetUri: payload.sourceUri,
     datasetHash: data.datasetHash,
     labels: [...trained.labels],
@@ -152,13 +154,7 @@ async function trainOnce(
     trainingJobId: context.jobId,
   });
   const { onnx, manifest } = exportModel(trained);
-  await deps.store.upload(`${row.artifactUri}model.onnx`, onnx, 'application/octet-stream', { signal });
-  await deps.store.upload(
-    `${row.artifactUri}manifest.json`,
-    JSON.stringify(manifest, null, 2),
-    'application/json',
-    { signal },
-  );
+  await deps.artifacts.save(row.artifactUri, { onnx, manifest }, { signal });
   await context.confirmOwnership();
   await versions.markReady(row.version, metrics);
 

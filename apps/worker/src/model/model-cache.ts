@@ -1,11 +1,9 @@
 import type { Predictor } from '@shelfwise/classifier';
-import type { ModelVersion, ModelVersionRepository } from '@shelfwise/db';
-import type { Logger } from '@shelfwise/logger';
+import type { ModelVersion } from '@shelfwise/db';
 import type { WorkerMetrics } from '@shelfwise/metrics';
-import type { ObjectStore } from '@shelfwise/storage';
 import { NoModelError } from '../errors/no-model-error';
 import { CountingPredictor } from './counting-predictor';
-import { type LoadPredictor, loadVersion } from './load-version';
+import { loadVersion, type VersionLoading } from './load-version';
 
 export type { LoadPredictor } from './load-version';
 
@@ -25,20 +23,16 @@ interface Loaded {
 }
 
 /**
- * Serves the promoted model version and swaps to a newly promoted one without a restart. A job keeps
- * the version it started with: the old session is released only when its last lease ends.
+ * Caches the promoted model version, loaded, and swaps to a newly promoted one without a restart. A job
+ * keeps the version it started with: the old session is released only when its last lease ends.
  */
-export class ModelServer {
+export class ModelCache {
   private current: Loaded | undefined;
   private loading: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
-    private readonly deps: {
-      models: ModelVersionRepository;
-      store: ObjectStore;
-      load: LoadPredictor;
-      logger: Logger;
+    private readonly deps: VersionLoading & {
       /** Rows predicted (per version), load time and serving version, for /metrics. */
       metrics: Pick<WorkerMetrics, 'rowsPredicted' | 'modelLoaded'>;
     },
@@ -100,7 +94,7 @@ export class ModelServer {
     const row = await this.deps.models.findServing();
     if (!row || row.id === this.current?.row.id) return;
     const started = performance.now();
-    const loadedPredictor = await loadVersion(this.deps.store, this.deps.load, row);
+    const loadedPredictor = await loadVersion(this.deps.artifacts, this.deps.load, row);
     const { metrics } = this.deps;
     const predictor = new CountingPredictor(loadedPredictor, (rows) =>
       metrics.rowsPredicted(rows, row.version),

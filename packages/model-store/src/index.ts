@@ -1,0 +1,1 @@
+export { type ExportedModelFiles, ModelArtifactStore, type StoredModelFiles } from './model-artifact-store';
