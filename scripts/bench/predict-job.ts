@@ -2,6 +2,7 @@
 // generated CSV (default 1,000,000 rows); prints rows/s and the worker's peak RSS.
 import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
+import { queuedJob } from '@shelfwise/contracts';
 import { JobRepository } from '@shelfwise/db';
 import { createRedis } from '@shelfwise/infrastructure';
 import { JobProducer } from '@shelfwise/queue';
@@ -48,7 +49,7 @@ try {
   const id = randomUUID();
   await jobs.create({ id, type: 'PREDICT_CSV', input: { input_file_s3: inputUri } });
   const submitted = performance.now();
-  await producer.enqueue('predict-csv', { v: 1, jobId: id, inputUri }, id);
+  await producer.enqueue(queuedJob('predict-csv', { jobId: id, inputUri }), id);
   await until(
     async () => ['SUCCEEDED', 'FAILED'].includes((await jobs.findById(id))?.status ?? ''),
     600_000,

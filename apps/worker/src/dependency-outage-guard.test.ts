@@ -68,7 +68,7 @@ describe('DependencyOutageGuard', () => {
     }, 'the row given back');
     expect(waiting).toMatchObject({ status: 'QUEUED', errorCode: 'UNAVAILABLE', runToken: null });
     expect(waiting.errorMessage).toMatch(/object storage \(S3\) is unreachable/);
-    const queued = await rig.producer.queue('inference').getJob(first);
+    const queued = await rig.queue.getJob(first);
     expect(queued?.attemptsMade).toBe(0);
     expect(await queued?.getState()).not.toBe('failed');
 

@@ -132,13 +132,17 @@ describe('JobRunner', () => {
     await rig.ended(done);
     const before = await services.jobs.findById(done);
     const cancelled = randomUUID();
-    await services.jobs.create({ id: cancelled, type: 'PREDICT_CSV', input: {} });
+    await services.jobs.create({
+      id: cancelled,
+      type: 'PREDICT_CSV',
+      input: { input_file_s3: 's3://dataset/input.csv' },
+    });
     await services.jobs.markCancelled(cancelled);
 
     // Delivered again under the row's id, as the reconciler does once Redis lost a job (here: removed).
-    await (await rig.producer.queue('inference').getJob(done))?.remove();
+    await (await rig.queue.getJob(done))?.remove();
     for (const jobId of [done, cancelled]) {
-      await rig.producer.enqueue('predict-csv', { v: 1, jobId, inputUri: 's3://dataset/x.csv' }, jobId);
+      await rig.redeliver(jobId);
       const ended = await rig.ended(jobId);
       expect(await ended.getState()).toBe('completed');
       expect(ended.returnvalue).toBeNull();

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { QUEUES } from '@shelfwise/contracts';
 import { JobRepository, ModelVersionRepository } from '@shelfwise/db';
 import { createRedis, type RedisConnection } from '@shelfwise/infrastructure';
 import { createLogger } from '@shelfwise/logger';
@@ -163,11 +162,14 @@ describe('Reconciler', () => {
   it('fails a row whose job BullMQ gave up on without the row being told', async () => {
     await producer.queue('inference').drain();
     const id = await predictRow('EXPIRED');
-    await producer.enqueue('predict-csv', { v: 1, jobId: id, inputUri: 's3://dataset/x.csv' }, id);
+    await producer.enqueue(
+      { name: 'predict-csv', payload: { v: 1, jobId: id, inputUri: 's3://dataset/x.csv' } },
+      id,
+    );
     // A processor that fails the job without touching MySQL, like BullMQ's own "stalled too often".
     const workerConnection = createRedis('redis://127.0.0.1:6379', 'worker');
     const worker = new Worker(
-      QUEUES.inference,
+      'inference',
       async () => {
         throw new UnrecoverableError('job stalled more than allowable limit');
       },

@@ -1,15 +1,15 @@
-import { QUEUES } from '@shelfwise/contracts';
+import { randomUUID } from 'node:crypto';
 import { Registry, WorkerMetrics } from '@shelfwise/metrics';
-import { JobProducer } from '@shelfwise/queue';
+import { JobProducer, RecordedJobQueue } from '@shelfwise/queue';
 import { uniquePrefix } from '@shelfwise/test-kit';
-import type { Job, Worker } from 'bullmq';
+import { type Job, Queue, type Worker } from 'bullmq';
 import { startConsumers } from '../src/consumers';
 import { type Dependency, DependencyOutageGuard, outageOf } from '../src/dependency-outage-guard';
 import type { JobContext, JobOutcome } from '../src/job-context';
 import { handlerTable } from '../src/job-handlers';
 import { JobRunner } from '../src/job-runner';
 import { RunningJobs } from '../src/run/running-jobs';
-import { endedJob, recordAndEnqueue, type WorkerServices } from './worker-services';
+import { endedJob, type WorkerServices } from './worker-services';
 
 /** The BullMQ lock and the MySQL lease: short, so a cancel is seen within a heartbeat (a third of it). */
 const LEASE_MS = 1_200;
@@ -42,7 +42,8 @@ export const scriptedOutcome = (jobId: string, rows = 1): ScriptedOutcome => ({
 
 export interface ScriptedRunner {
   registry: Registry;
-  producer: JobProducer;
+  /** The inference queue of this runner's prefix. */
+  queue: Queue;
   /** The BullMQ Worker on the inference queue. */
   consumer: Worker;
   /** Handler starts per job id (the attempt number of the last one). */
@@ -51,6 +52,8 @@ export interface ScriptedRunner {
   failures: Map<string, Error[]>;
   /** A recorded predict-csv job: the row as the gateway writes it, then the queue entry (same id). */
   submit(script: Script, attempts: number): Promise<string>;
+  /** Enqueues a recorded job again from its row, as the reconciler does once Redis lost it. */
+  redeliver(id: string): Promise<void>;
   /** The queue entry once BullMQ is done with it (completed, or failed for good). */
   ended(id: string): Promise<Job>;
   close(): Promise<void>;
@@ -74,12 +77,21 @@ export async function startScriptedRunner(
 ): Promise<ScriptedRunner> {
   const prefix = uniquePrefix('runner');
   const dependencies = options.dependencies ?? [];
-  const producer = new JobProducer({
-    connection: services.connection,
-    prefix,
-    attempts: 1,
-    backoffMs: BACKOFF_MS,
-  });
+  // Attempts are the producer's setting (JOB_ATTEMPTS): one producer per number a test asks for.
+  const producers = new Map<number, JobProducer>();
+  const submission = (attempts: number) => {
+    let producer = producers.get(attempts);
+    if (!producer) {
+      producer = new JobProducer({
+        connection: services.connection,
+        prefix,
+        attempts,
+        backoffMs: BACKOFF_MS,
+      });
+      producers.set(attempts, producer);
+    }
+    return new RecordedJobQueue(services.jobs, producer);
+  };
   const scripts = new Map<string, Script>();
   const calls = new Map<string, number>();
   const registry = new Registry();
@@ -108,11 +120,11 @@ export async function startScriptedRunner(
     leaseMs: () => LEASE_MS,
     stallTimeoutMs: options.stallTimeoutMs ?? 60_000,
     isOutage: (error) => outageOf(dependencies, error) !== undefined,
-    running: new RunningJobs({ [QUEUES.inference]: 1 }),
+    running: new RunningJobs({ inference: 1 }),
   });
   const guard = new DependencyOutageGuard(runner, dependencies, services.logger);
   const [consumer] = startConsumers({
-    roles: ['inference'],
+    queues: ['inference'],
     concurrency: { inference: 1, online: 1, training: 1 },
     connection: services.connection,
     prefix,
@@ -126,33 +138,36 @@ export async function startScriptedRunner(
   consumer.on('failed', (job, error) => {
     if (job?.id) failures.set(job.id, [...(failures.get(job.id) ?? []), error]);
   });
-  const queue = producer.queue('inference');
+  const queue = new Queue('inference', { connection: services.connection, prefix });
   return {
     registry,
-    producer,
+    queue,
     consumer,
     calls,
     failures,
     async submit(script, attempts) {
-      // Scripted by the id the row gets: the script is in place before the consumer can take the job.
-      const id = await recordAndEnqueue(services.jobs, producer, {
-        name: 'predict-csv',
+      // The script is in place before the consumer can take the job.
+      const id = randomUUID();
+      scripts.set(id, script);
+      await submission(attempts).submit({
+        id,
         type: 'PREDICT_CSV',
         input: { input_file_s3: 's3://dataset/input.csv' },
-        payload: (jobId) => {
-          scripts.set(jobId, script);
-          return { v: 1, jobId, inputUri: 's3://dataset/input.csv' };
-        },
-        options: { attempts },
       });
       return id;
+    },
+    async redeliver(id) {
+      const row = await services.jobs.findById(id);
+      if (!row) throw new Error(`job ${id} has no row`);
+      await submission(1).enqueue(row);
     },
     ended: (id) => endedJob(queue, id),
     async close() {
       guard.stop();
       await consumer.close();
       await queue.obliterate({ force: true });
-      await producer.close();
+      await queue.close();
+      for (const producer of producers.values()) await producer.close();
     },
   };
 }

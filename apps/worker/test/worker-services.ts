@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { type Config, loadConfig } from '@shelfwise/config';
-import type { JobName, JobPayload } from '@shelfwise/contracts';
-import { JobRepository, type Job as JobRow, type JobType, type Prisma } from '@shelfwise/db';
+import { JOBS, QUEUE_NAMES, type QueuedJob, type RecordedJobType } from '@shelfwise/contracts';
+import { JobRepository, type Job as JobRow, type Prisma } from '@shelfwise/db';
 import { createInfrastructure, createRedis, type RedisConnection } from '@shelfwise/infrastructure';
 import { createLogger, type Logger } from '@shelfwise/logger';
 import { Registry } from '@shelfwise/metrics';
-import { JobProducer } from '@shelfwise/queue';
+import { JobProducer, RecordedJobQueue } from '@shelfwise/queue';
 import {
   createTestDatabase,
   createTestS3,
@@ -15,7 +15,7 @@ import {
   uniquePrefix,
 } from '@shelfwise/test-kit';
 import { publishServingModel, trainSmallModel } from '@shelfwise/test-kit/model';
-import type { Job, JobsOptions, Queue } from 'bullmq';
+import { type Job, type Queue, QueueEvents } from 'bullmq';
 import { afterAll, beforeAll } from 'vitest';
 import { createWorker, type ShelfwiseWorker } from '../src/create-worker';
 import { until } from './until';
@@ -33,27 +33,6 @@ export const endedJob = (queue: Queue, id: string, timeoutMs = 20_000): Promise<
     timeoutMs,
   );
 
-/** A job with a MySQL row: its type and stored request, and its queue payload for the row's id. */
-export interface RecordedJob<N extends JobName> {
-  name: N;
-  type: JobType;
-  input: Prisma.InputJsonValue;
-  payload(jobId: string): JobPayload<N>;
-  options?: Omit<JobsOptions, 'jobId'>;
-}
-
-/** As the gateway submits a job: the row first, then the queue entry under the row's id. */
-export async function recordAndEnqueue<N extends JobName>(
-  jobs: JobRepository,
-  producer: JobProducer,
-  job: RecordedJob<N>,
-): Promise<string> {
-  const id = randomUUID();
-  await jobs.create({ id, type: job.type, input: job.input });
-  await producer.enqueue(job.name, job.payload(id), id, job.options);
-  return id;
-}
-
 /** The real services one worker test file runs against: its own database, buckets and queue prefix. */
 export interface WorkerServices {
   database: TestDatabase;
@@ -61,16 +40,19 @@ export interface WorkerServices {
   prefix: string;
   /** A blocking connection (BullMQ's rule for workers), as main.ts gives the consumers and the producer. */
   connection: RedisConnection;
-  /** Puts jobs on this file's queues, with JOB_ATTEMPTS 3 and a short backoff unless a job says otherwise. */
+  /** Puts jobs on this file's queues: 3 attempts with a short backoff where the catalog retries a job. */
   producer: JobProducer;
   jobs: JobRepository;
   logger: Logger;
-  /** Records and enqueues a job on this file's queues (see recordAndEnqueue); returns its id. */
-  submit<N extends JobName>(job: RecordedJob<N>): Promise<string>;
+  /** Records a job row and enqueues it on this file's queues, as the gateway submits one; returns its id. */
+  submit(type: RecordedJobType, input: Prisma.InputJsonValue): Promise<string>;
   /** Waits until the job row is SUCCEEDED, FAILED or CANCELLED, and returns it. */
   settled(jobId: string, timeoutMs?: number): Promise<JobRow>;
-  /** Waits for a queued job to end and returns its result; rejects with its failure. */
-  finished(job: Job, timeoutMs?: number): Promise<unknown>;
+  /**
+   * Enqueues a job without a row (online, retrain-check) and returns its result, rejecting with its failure.
+   * It listens before the job exists, as the gateway does: an online job leaves nothing in Redis once done.
+   */
+  answer(job: QueuedJob, timeoutMs?: number): Promise<unknown>;
   close(): Promise<void>;
 }
 
@@ -84,6 +66,16 @@ export async function createWorkerServices(label: string, s3?: TestS3): Promise<
   const connection = createRedis(REDIS_URL, 'worker');
   const producer = new JobProducer({ connection, prefix, attempts: 3, backoffMs: 50 });
   const jobs = new JobRepository(database.db);
+  const submission = new RecordedJobQueue(jobs, producer);
+  // Listening from the start, each on a blocking connection of its own: answers are never missed.
+  const eventConnections = QUEUE_NAMES.map(() => createRedis(REDIS_URL, 'worker'));
+  const events = new Map(
+    QUEUE_NAMES.map((name, at) => [
+      name,
+      new QueueEvents(name, { connection: eventConnections[at] as RedisConnection, prefix }),
+    ]),
+  );
+  await Promise.all([...events.values()].map((queueEvents) => queueEvents.waitUntilReady()));
   return {
     database,
     s3: buckets,
@@ -92,7 +84,7 @@ export async function createWorkerServices(label: string, s3?: TestS3): Promise<
     producer,
     jobs,
     logger: createLogger({ name: `worker-test-${label}`, level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
-    submit: (job) => recordAndEnqueue(jobs, producer, job),
+    submit: async (type, input) => (await submission.submit({ id: randomUUID(), type, input })).id,
     settled: (jobId, timeoutMs = 20_000) =>
       until(
         async () => {
@@ -102,14 +94,34 @@ export async function createWorkerServices(label: string, s3?: TestS3): Promise<
         `job ${jobId} ending`,
         timeoutMs,
       ),
-    async finished(job, timeoutMs) {
-      const queue = producer.allQueues().find((candidate) => candidate.name === job.queueName);
-      if (!queue || !job.id) throw new Error(`job ${job.id} is on no queue of this file`);
-      const ended = await endedJob(queue, job.id, timeoutMs);
-      if ((await ended.getState()) === 'failed') throw new Error(ended.failedReason);
-      return ended.returnvalue;
+    answer(job, timeoutMs = 20_000) {
+      const id = randomUUID();
+      const queueEvents = events.get(JOBS[job.name].queue) as QueueEvents;
+      const answered = new Promise((resolve, reject) => {
+        const settle = (end: () => void) => {
+          clearTimeout(deadline);
+          queueEvents.off('completed', completed);
+          queueEvents.off('failed', failed);
+          end();
+        };
+        const completed = (event: { jobId: string; returnvalue: unknown }) => {
+          if (event.jobId === id) settle(() => resolve(event.returnvalue));
+        };
+        const failed = (event: { jobId: string; failedReason: string }) => {
+          if (event.jobId === id) settle(() => reject(new Error(event.failedReason)));
+        };
+        const deadline = setTimeout(
+          () => settle(() => reject(new Error(`job ${id} (${job.name}) got no answer in ${timeoutMs} ms`))),
+          timeoutMs,
+        );
+        queueEvents.on('completed', completed);
+        queueEvents.on('failed', failed);
+      });
+      return producer.enqueue(job, id).then(() => answered);
     },
     async close() {
+      for (const queueEvents of events.values()) await queueEvents.close();
+      for (const listening of eventConnections) listening.disconnect();
       await Promise.all(producer.allQueues().map((queue) => queue.obliterate({ force: true })));
       await connection.del(`${prefix}:shelfwise:queue-marker`);
       await producer.close();

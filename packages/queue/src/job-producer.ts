@@ -1,4 +1,4 @@
-import { JOBS, type JobName, type JobPayload, QUEUES, type QueueRole } from '@shelfwise/contracts';
+import { JOBS, type JobName, QUEUE_NAMES, type QueuedJob, type QueueName } from '@shelfwise/contracts';
 import { type Job, type JobsOptions, Queue } from 'bullmq';
 import type { Cluster, Redis } from 'ioredis';
 
@@ -6,16 +6,18 @@ export interface ProducerOptions {
   /** One server or a Redis Cluster (every queue's keys share the prefix's hash tag, so one slot). */
   connection: Redis | Cluster;
   prefix: string;
+  /** Attempts and exponential backoff of the jobs the catalog lets retry (`attempts: 'configured'`). */
   attempts: number;
   backoffMs: number;
 }
 
 /**
  * The one way onto a queue: the payload is checked against its catalog schema before it reaches Redis,
- * and the BullMQ job id is the MySQL row id, so adding the same job twice is a no-op.
+ * each job gets its catalog options (attempts, backoff, retention), and the BullMQ job id is the MySQL row
+ * id, so adding the same job twice is a no-op.
  */
 export class JobProducer {
-  private readonly queues = new Map<QueueRole, Queue>();
+  private readonly queues = new Map<QueueName, Queue>();
 
   constructor(private readonly options: ProducerOptions) {}
 
@@ -28,39 +30,38 @@ export class JobProducer {
     return this.options.prefix;
   }
 
-  queue(role: QueueRole): Queue {
-    let queue = this.queues.get(role);
+  queue(name: QueueName): Queue {
+    let queue = this.queues.get(name);
     if (!queue) {
-      queue = new Queue(QUEUES[role], {
-        connection: this.options.connection,
-        prefix: this.options.prefix,
-        defaultJobOptions: {
-          attempts: this.options.attempts,
-          backoff: { type: 'exponential', delay: this.options.backoffMs },
-          // Redis holds the queue only; MySQL keeps the history.
-          removeOnComplete: { age: 3_600, count: 1_000 },
-          removeOnFail: { age: 24 * 3_600 },
-        },
-      });
-      this.queues.set(role, queue);
+      queue = new Queue(name, { connection: this.options.connection, prefix: this.options.prefix });
+      this.queues.set(name, queue);
     }
     return queue;
   }
 
   allQueues(): Queue[] {
-    return (Object.keys(QUEUES) as QueueRole[]).map((role) => this.queue(role));
+    return QUEUE_NAMES.map((name) => this.queue(name));
   }
 
-  /** `options` override the queue's defaults for this one job (e.g. online predictions: one attempt, no history). */
-  async enqueue<N extends JobName>(
-    name: N,
-    payload: JobPayload<N>,
-    jobId?: string,
-    options: Omit<JobsOptions, 'jobId'> = {},
-  ): Promise<Job> {
-    const definition = JOBS[name];
-    const data = definition.payload.parse(payload);
-    return this.queue(definition.queue).add(name, data, jobId ? { ...options, jobId } : options);
+  /** The catalog's options of a job: its attempts and backoff, and what Redis keeps of it once ended. */
+  jobOptions(name: JobName): JobsOptions {
+    const { attempts, retention } = JOBS[name];
+    const retries =
+      attempts === 'once'
+        ? { attempts: 1 }
+        : {
+            attempts: this.options.attempts,
+            backoff: { type: 'exponential', delay: this.options.backoffMs },
+          };
+    return { ...retries, ...retention };
+  }
+
+  /** `options` add to the job's catalog options (e.g. its fair-share priority). */
+  async enqueue(job: QueuedJob, jobId?: string, options: Pick<JobsOptions, 'priority'> = {}): Promise<Job> {
+    const definition = JOBS[job.name];
+    const data = definition.payload.parse(job.payload);
+    const jobOptions = { ...this.jobOptions(job.name), ...options };
+    return this.queue(definition.queue).add(job.name, data, jobId ? { ...jobOptions, jobId } : jobOptions);
   }
 
   async close(): Promise<void> {

@@ -12,12 +12,7 @@ describe('predict-csv through createWorker', () => {
   const predict = async (name: string, csv: string) => {
     const inputUri = `s3://${file.services.s3.buckets.dataset}/${name}`;
     await file.services.s3.store.upload(inputUri, csv);
-    return file.services.submit({
-      name: 'predict-csv',
-      type: 'PREDICT_CSV',
-      input: { input_file_s3: inputUri },
-      payload: (jobId) => ({ v: 1, jobId, inputUri }),
-    });
+    return file.services.submit('PREDICT_CSV', { input_file_s3: inputUri });
   };
 
   it('writes every input row back with a predicted category and its confidence', async () => {

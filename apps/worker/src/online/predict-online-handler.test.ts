@@ -1,18 +1,14 @@
-import { randomUUID } from 'node:crypto';
+import { queuedJob } from '@shelfwise/contracts';
 import { describe, expect, it } from 'vitest';
 import { useWorker } from '../../test/worker-services';
 
 // The worker as main.ts builds it (createWorker), in process, on real MySQL, Redis, S3 and onnxruntime.
-describe('predict-online through createWorker', () => {
+describe('online prediction through createWorker', () => {
   const file = useWorker('predict_online', { WORKER_QUEUES: 'online' }, { model: true });
 
   it('answers a batch of texts with one prediction each, in order, from the serving version', async () => {
     const texts = ['Green Tea', 'Laundry Detergent', 'Whole Milk', 'Black Beans', 'Cola'];
-    const job = await file.services.producer.enqueue('predict-online', { v: 1, texts }, randomUUID(), {
-      attempts: 1,
-    });
-
-    const answer = (await file.services.finished(job)) as {
+    const answer = (await file.services.answer(queuedJob('online', { texts }))) as {
       modelVersion: number;
       predictions: { label: string; confidence: number }[];
     };
@@ -25,12 +21,8 @@ describe('predict-online through createWorker', () => {
       expect(prediction.confidence).toBeLessThanOrEqual(1);
     }
     // Each text is predicted on its own: the same text alone gets the same answer.
-    const alone = await file.services.producer.enqueue(
-      'predict-online',
-      { v: 1, texts: [texts[1] ?? ''] },
-      randomUUID(),
-    );
-    const [single] = ((await file.services.finished(alone)) as typeof answer).predictions;
+    const alone = await file.services.answer(queuedJob('online', { texts: [texts[1] ?? ''] }));
+    const [single] = (alone as typeof answer).predictions;
     expect(single?.label).toBe(answer.predictions[1]?.label);
     expect(single?.confidence).toBeCloseTo(answer.predictions[1]?.confidence ?? -1, 6);
   });

@@ -19,11 +19,10 @@ describe('train through createWorker', () => {
       ),
     );
 
-    const id = await file.services.submit({
-      name: 'train',
-      type: 'TRAIN_CSV',
-      input: { train_file_s3: sourceUri, epoch_num: 2, best_model_metric: 'eval_f1' },
-      payload: (jobId) => ({ v: 1, jobId, sourceUri, epochs: 2, bestModelMetric: 'eval_f1' }),
+    const id = await file.services.submit('TRAIN_CSV', {
+      train_file_s3: sourceUri,
+      epoch_num: 2,
+      best_model_metric: 'eval_f1',
     });
     const row = await file.services.settled(id, 60_000);
 
