@@ -14,6 +14,7 @@ import {
 } from '@shelfwise/test-kit';
 import { UnrecoverableError, Worker } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { until } from '../test/until';
 import { Reconciler } from './reconciler';
 
 // Real MySQL and Redis: the rows are written as the gateway writes them, the queue is BullMQ's.
@@ -256,12 +257,3 @@ describe('Reconciler', () => {
     expect(await s3.store.exists(`${waiting.artifactUri}model.onnx`)).toBe(true);
   });
 });
-
-/** Polls `check` until it holds (deadline 10 s). */
-async function until(check: () => Promise<boolean>): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not met within 10 s');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
