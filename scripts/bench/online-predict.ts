@@ -59,7 +59,7 @@ try {
   const workerCounts = async () => {
     const samples = parsePrometheusText(await (await fetch(`http://127.0.0.1:${workerPort}/metrics`)).text());
     return {
-      jobs: total(samples, METRIC.jobs, { type: 'predict-online' }) ?? 0,
+      jobs: total(samples, METRIC.jobs, { type: 'online' }) ?? 0,
       texts: total(samples, METRIC.rowsPredicted) ?? 0,
     };
   };

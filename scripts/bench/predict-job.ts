@@ -10,6 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '@shelfwise/config';
+import { queuedJob } from '@shelfwise/contracts';
 import { JobRepository } from '@shelfwise/db';
 import { createRedis } from '@shelfwise/infrastructure';
 import { METRIC } from '@shelfwise/metrics';
@@ -94,7 +95,7 @@ async function runJob(stack: BenchStack, inputUri: string, count: number, kill?:
   const id = randomUUID();
   await jobs.create({ id, type: 'PREDICT_CSV', input: { input_file_s3: inputUri } });
   const submitted = performance.now();
-  await producer.enqueue('predict-csv', { v: 1, jobId: id, inputUri }, id);
+  await producer.enqueue(queuedJob('predict-csv', { jobId: id, inputUri }), id);
   let killed: { worker: Worker; rowsPredicted: number; peakRssMb: number; atProgress: number } | undefined;
   if (kill !== undefined) {
     const victim = workers[0] as Worker;

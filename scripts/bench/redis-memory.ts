@@ -4,6 +4,7 @@
 // own CPU per add (shared Redis: other clients' commands count too). Feeds the
 // capacity model of docs/scaling.md. Not a test: it prints figures.
 import { randomUUID } from 'node:crypto';
+import { queuedJob } from '@shelfwise/contracts';
 import { createRedis } from '@shelfwise/infrastructure';
 import { JobProducer } from '@shelfwise/queue';
 
@@ -27,13 +28,12 @@ try {
     const lane = async () => {
       while (next++ < jobs) {
         const id = randomUUID();
-        const payload = {
-          v: 1 as const,
+        const job = queuedJob('predict-csv', {
           jobId: id,
           inputUri: `s3://dataset/uploads/${randomUUID()}-products.csv`,
           inputEtag: '"0123456789abcdef0123456789abcdef"',
-        };
-        await producer.enqueue('predict-csv', payload, id, priority === undefined ? {} : { priority });
+        });
+        await producer.enqueue(job, id, priority === undefined ? {} : { priority });
       }
     };
     await Promise.all(Array.from({ length: 50 }, lane));

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { predictCsvPayload } from '@shelfwise/contracts';
 import type { JobRepository } from '@shelfwise/db';
-import { type JobProducer, ownerPriority } from '@shelfwise/queue';
+import { type JobProducer, RecordedJobQueue } from '@shelfwise/queue';
 import type { ObjectStore } from '@shelfwise/storage';
 
 /**
@@ -15,22 +14,18 @@ export async function submissionFloor(
   submissions: number,
   concurrency: number,
 ): Promise<number> {
+  const queue = new RecordedJobQueue(deps.jobs, deps.producer);
   let next = 0;
   const started = performance.now();
   const lane = async () => {
     while (next < submissions) {
       next++;
       const etag = (await deps.store.head(inputUri))?.etag;
-      const request = { input_file_s3: inputUri };
-      const job = await deps.jobs.create({
+      await queue.submit({
         id: randomUUID(),
         type: 'PREDICT_CSV',
-        input: request,
+        input: { input_file_s3: inputUri },
         inputVersions: etag === undefined ? undefined : [{ uri: inputUri, etag }],
-      });
-      const priority = await ownerPriority(deps.jobs, job);
-      await deps.producer.enqueue('predict-csv', predictCsvPayload(request, job.id, etag), job.id, {
-        priority,
       });
     }
   };

@@ -1,3 +1,4 @@
+import { queuedJob } from '@shelfwise/contracts';
 import { createRedis } from '@shelfwise/infrastructure';
 import { METRIC } from '@shelfwise/metrics';
 import { JobProducer } from '@shelfwise/queue';
@@ -212,10 +213,11 @@ describe('a predict job over more than PREDICT_CHUNK_ROWS rows', () => {
     // A second copy of each chunk job, as a redelivery would give (same payload, another queue entry), put
     // at the head of the queue (last first), so copies run while their originals still run.
     const inputEtag = (await s3.store.head(inputUri))?.etag;
-    const copies: Awaited<ReturnType<typeof producer.enqueue>>[] = [];
+    const inference = producer.queue('inference');
+    const copies: Awaited<ReturnType<typeof inference.add>>[] = [];
     for (let chunk = planned - 1; chunk >= 0; chunk--) {
-      const payload = { v: 1 as const, jobId: id, chunk, inputUri, inputEtag };
-      copies.push(await producer.enqueue('predict-chunk', payload, `${id}-again-${chunk}`, { lifo: true }));
+      const { name, payload } = queuedJob('predict-chunk', { jobId: id, chunk, inputUri, inputEtag });
+      copies.push(await inference.add(name, payload, { jobId: `${id}-again-${chunk}`, lifo: true }));
     }
     const job = await client.finished(id);
     expect(job.status, JSON.stringify(job.error)).toBe('SUCCEEDED');

@@ -263,7 +263,7 @@ describe('the web console in headless Chromium', () => {
       const board = await admin.context.newPage();
       const first = await board.goto(`${system.api}/admin/queues`);
       expect(first?.status()).toBe(200);
-      for (const queue of ['inference', 'training', 'online-predict']) {
+      for (const queue of ['inference', 'training', 'online']) {
         await board.getByText(queue, { exact: true }).first().waitFor();
       }
       await board.getByText('Loading...').waitFor({ state: 'detached' });

@@ -73,7 +73,7 @@ describe('metrics and logs after an end-to-end job', () => {
     const succeeded = (type: string) => total(samples, METRIC.jobs, { type, outcome: 'succeeded' });
     expect(succeeded('train')).toBe(1);
     expect(succeeded('predict-csv')).toBe(1);
-    expect(succeeded('predict-online')).toBeGreaterThanOrEqual(1);
+    expect(succeeded('online')).toBeGreaterThanOrEqual(1);
     const trainCount = total(samples, `${METRIC.jobDuration}_count`, { type: 'train', outcome: 'succeeded' });
     expect(trainCount).toBe(1);
     expect(total(samples, `${METRIC.jobDuration}_sum`, { type: 'train' })).toBeGreaterThan(0);
@@ -88,7 +88,7 @@ describe('metrics and logs after an end-to-end job', () => {
 
   it('the gateway reports queue depth, monitored F1 from MySQL and request timings', async () => {
     const samples = await scrape(api);
-    for (const queue of ['inference', 'online-predict', 'training']) {
+    for (const queue of ['inference', 'online', 'training']) {
       for (const state of ['waiting', 'prioritized', 'active', 'delayed', 'failed']) {
         expect(select(samples, METRIC.queueJobs, { queue, state }), `${queue} ${state}`).toHaveLength(1);
       }

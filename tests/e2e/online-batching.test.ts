@@ -16,7 +16,7 @@ describe('micro-batched online predictions', () => {
   /** Online jobs the worker ran (its own count, on /metrics). */
   const onlineJobs = async () => {
     const text = await (await fetch(`${system.workerUrl}/metrics`)).text();
-    return total(parsePrometheusText(text), METRIC.jobs, { type: 'predict-online' }) ?? 0;
+    return total(parsePrometheusText(text), METRIC.jobs, { type: 'online' }) ?? 0;
   };
 
   beforeAll(async () => {

@@ -1,16 +1,15 @@
 import { once } from 'node:events';
 import { loadConfigOrExit } from '@shelfwise/config';
-import { QUEUES } from '@shelfwise/contracts';
+import { JOBS } from '@shelfwise/contracts';
 import { ApiKeyRepository } from '@shelfwise/db';
 import { createInfrastructure, createRedis } from '@shelfwise/infrastructure';
 import { onShutdown } from '@shelfwise/lifecycle';
 import { createLogger } from '@shelfwise/logger';
 import { Registry } from '@shelfwise/metrics';
-import { JobProducer } from '@shelfwise/queue';
+import { JobProducer, withDeadline } from '@shelfwise/queue';
 import { QueueEvents } from 'bullmq';
 import { NO_KEYS_MESSAGE, startupAdminKeys } from './auth/admin-keys';
 import { createApp } from './create-app';
-import { withDeadline } from './with-deadline';
 
 const config = loadConfigOrExit();
 const logger = createLogger({ name: 'gateway', level: config.logLevel });
@@ -25,7 +24,7 @@ const producer = new JobProducer({
 // QueueEvents blocks on XREAD: it needs a connection of its own that retries for ever (BullMQ's rule).
 const eventsConnection = createRedis(config.redisUrl, 'worker', config.redisClusterNodes);
 eventsConnection.on('error', () => {});
-const onlineEvents = new QueueEvents(QUEUES.online, {
+const onlineEvents = new QueueEvents(JOBS.online.queue, {
   connection: eventsConnection,
   prefix: config.queuePrefix,
 });

@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:net';
-import { QUEUES } from '@shelfwise/contracts';
+import { JOBS } from '@shelfwise/contracts';
 import { createRedis } from '@shelfwise/infrastructure';
 import { createLogger, type Logger } from '@shelfwise/logger';
 import { JobProducer } from '@shelfwise/queue';
@@ -34,7 +34,7 @@ export async function createTestServices(label: string): Promise<TestServices> {
   const redis = createRedis(REDIS_URL, 'client');
   const eventsConnection = createRedis(REDIS_URL, 'worker');
   const producer = new JobProducer({ connection: redis, prefix, attempts: 3, backoffMs: 1_000 });
-  const onlineEvents = new QueueEvents(QUEUES.online, { connection: eventsConnection, prefix });
+  const onlineEvents = new QueueEvents(JOBS.online.queue, { connection: eventsConnection, prefix });
   await onlineEvents.waitUntilReady();
   return {
     database,

@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { loadModel } from '@shelfwise/classifier';
 import type { Config } from '@shelfwise/config';
-import { feedbackPrefixUri, QUEUE_ROLES, QUEUES, reviewPrefixUri } from '@shelfwise/contracts';
+import { feedbackPrefixUri, reviewPrefixUri } from '@shelfwise/contracts';
 import {
   FeedbackRepository,
   isConnectionFailure,
@@ -17,7 +17,7 @@ import { healthRoutes } from '@shelfwise/lifecycle';
 import type { Logger } from '@shelfwise/logger';
 import { metricsRoute, type Registry, WorkerMetrics } from '@shelfwise/metrics';
 import { ModelArtifactStore } from '@shelfwise/model-store';
-import { JobProducer } from '@shelfwise/queue';
+import { JobProducer, RecordedJobQueue } from '@shelfwise/queue';
 import { isStorageUnreachable } from '@shelfwise/storage';
 import type { Worker as Consumer } from 'bullmq';
 import express from 'express';
@@ -134,7 +134,7 @@ export function createWorker(deps: WorkerDependencies): ShelfwiseWorker {
           logger,
         }),
       },
-      { name: 'predict-online', handler: predictOnlineHandler(models) },
+      { name: 'online', handler: predictOnlineHandler(models) },
       {
         name: 'train',
         handler: trainHandler({
@@ -157,10 +157,9 @@ export function createWorker(deps: WorkerDependencies): ShelfwiseWorker {
       {
         name: 'retrain-check',
         handler: retrainCheckHandler({
-          jobs,
           models: modelVersions,
           feedback,
-          producer,
+          queue: new RecordedJobQueue(jobs, producer),
           sourceUri: `s3://${config.s3.buckets.dataset}/`,
           minRows: config.training.retrainMinRows,
           epochs: config.training.retrainEpochs,
@@ -173,7 +172,7 @@ export function createWorker(deps: WorkerDependencies): ShelfwiseWorker {
 
   // The runs this process's slots hold: /healthz reports a queue whose every slot is stuck.
   const running = new RunningJobs(
-    Object.fromEntries(config.worker.queues.map((role) => [QUEUES[role], config.worker.concurrency[role]])),
+    Object.fromEntries(config.worker.queues.map((queue) => [queue, config.worker.concurrency[queue]])),
   );
   // Workers take no traffic; this port only serves probes (and metrics).
   const probes = express()
@@ -194,13 +193,12 @@ export function createWorker(deps: WorkerDependencies): ShelfwiseWorker {
       retryMs: config.worker.storageRetryMs,
     },
   ];
-  const roleOf = new Map(QUEUE_ROLES.map((role) => [QUEUES[role] as string, role]));
   const runner = new JobRunner({
     handlers,
     jobs,
     logger,
     metrics,
-    leaseMs: (queue) => lockDurationOf(roleOf.get(queue) ?? 'inference', config.worker.lockMs),
+    leaseMs: (queue) => lockDurationOf(queue, config.worker.lockMs),
     stallTimeoutMs: config.worker.stallTimeoutMs,
     isOutage: (error) => outageOf(dependencies, error) !== undefined,
     running,
@@ -226,7 +224,7 @@ export function createWorker(deps: WorkerDependencies): ShelfwiseWorker {
     models,
     async start() {
       consumers = startConsumers({
-        roles: config.worker.queues,
+        queues: config.worker.queues,
         concurrency: config.worker.concurrency,
         connection,
         prefix: config.queuePrefix,

@@ -8,18 +8,18 @@ describe('handlerTable', () => {
   it('accepts exactly one handler per served job name', () => {
     const table = handlerTable(
       [
-        { name: 'predict-online', handler: direct },
+        { name: 'online', handler: direct },
         { name: 'predict-csv', handler: recorded },
         { name: 'predict-chunk', handler: direct },
       ] as HandlerEntry[],
       ['online', 'inference'],
     );
-    expect([...table.keys()].sort()).toEqual(['predict-chunk', 'predict-csv', 'predict-online']);
+    expect([...table.keys()].sort()).toEqual(['online', 'predict-chunk', 'predict-csv']);
   });
 
   it('refuses to start when a served job has no handler', () => {
     expect(() =>
-      handlerTable([{ name: 'predict-online', handler: direct }] as HandlerEntry[], ['online', 'training']),
+      handlerTable([{ name: 'online', handler: direct }] as HandlerEntry[], ['online', 'training']),
     ).toThrow('no handler for job "train" (queue training)');
   });
 
@@ -27,11 +27,20 @@ describe('handlerTable', () => {
     expect(() =>
       handlerTable(
         [
-          { name: 'predict-online', handler: direct },
-          { name: 'predict-online', handler: direct },
+          { name: 'online', handler: direct },
+          { name: 'online', handler: direct },
         ] as HandlerEntry[],
         ['online'],
       ),
-    ).toThrow('two handlers for job "predict-online"');
+    ).toThrow('two handlers for job "online"');
+  });
+
+  it('refuses a handler of another kind than its job records failures with', () => {
+    expect(() =>
+      handlerTable(
+        [{ name: 'predict-csv', handler: { kind: 'direct', run: async () => ({}) as never } }],
+        [],
+      ),
+    ).toThrow('job "predict-csv" needs a recorded handler');
   });
 });

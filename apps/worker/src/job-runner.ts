@@ -1,4 +1,11 @@
-import { JOBS, type JobName, jobFailureReason } from '@shelfwise/contracts';
+import {
+  CATALOG,
+  isJobName,
+  type JobName,
+  jobFailureReason,
+  type QueueName,
+  readPayload,
+} from '@shelfwise/contracts';
 import type { JobRepository, Prisma, RunOwner } from '@shelfwise/db';
 import type { Logger } from '@shelfwise/logger';
 import type { JobOutcomeLabel, WorkerMetrics } from '@shelfwise/metrics';
@@ -14,7 +21,7 @@ import type { HandlerEntry } from './job-handlers';
 import { JobRun } from './run/job-run';
 import type { RunningJobs } from './run/running-jobs';
 
-type RecordedRun = (payload: never, context: JobContext) => Promise<JobOutcome<unknown>>;
+type RecordedRun = (context: JobContext) => Promise<JobOutcome<unknown>>;
 
 export interface JobRunnerDependencies {
   handlers: Map<JobName, HandlerEntry>;
@@ -23,7 +30,7 @@ export interface JobRunnerDependencies {
   /** Jobs by type and outcome, and their durations, for /metrics. */
   metrics: Pick<WorkerMetrics, 'jobFinished'>;
   /** The MySQL lease of a run of a job on `queue` (as long as the queue's BullMQ lock). */
-  leaseMs(queue: string): number;
+  leaseMs(queue: QueueName): number;
   /** The watchdog: a run whose progress does not move for this long is stopped and retried. */
   stallTimeoutMs: number;
   /** True for an error that means a dependency is down: the outage guard defers the job instead. */
@@ -57,47 +64,59 @@ export class JobRunner {
   }
 
   process = async (job: Job, token?: string): Promise<unknown> => {
-    const started = performance.now();
-    const entry = this.deps.handlers.get(job.name as JobName);
+    const entry = isJobName(job.name) ? this.deps.handlers.get(job.name) : undefined;
     if (!entry) throw new UnrecoverableError(`no handler for job "${job.name}"`);
-    const parsed = JOBS[entry.name].payload.safeParse(job.data);
-    if (!parsed.success) {
-      const message = `payload of ${job.name} is invalid: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`;
+    return this.dispatch(entry, job, token);
+  };
+
+  /** Generic over the job name, so the payload read by its catalog entry is the one its handler takes. */
+  private async dispatch<N extends JobName>(
+    entry: HandlerEntry<N>,
+    job: Job,
+    token: string | undefined,
+  ): Promise<unknown> {
+    const started = performance.now();
+    // The current payload version, or the previous one upgraded (a producer of the release before).
+    const read = readPayload(CATALOG[entry.name], job.data);
+    if (!read.ok) {
+      const message = `payload of ${job.name} is invalid: ${read.problems}`;
       if (entry.handler.kind === 'recorded' && job.id) {
         await this.deps.jobs.markFailed(job.id, { code: 'INVALID_REQUEST', message });
       }
       this.measured(job, started, 'failed');
       throw new UnrecoverableError(message);
     }
-    // The union of handler and payload is checked per job name by the catalog schema above.
-    const payload = parsed.data as never;
-    if (entry.handler.kind === 'direct') {
-      try {
-        const result = await entry.handler.run(payload);
-        this.measured(job, started, 'succeeded');
-        return result;
-      } catch (error) {
-        this.measured(job, started, 'failed');
-        const failure = describeFailure(error);
-        // No row carries the code: the reason does, as data, so the waiting caller can tell why (NO_MODEL).
-        throw failure.permanent ? new UnrecoverableError(jobFailureReason(failure)) : error;
-      }
+    const { handler } = entry;
+    const { payload } = read;
+    if (handler.kind === 'recorded') {
+      return this.runRecorded(job, token, CATALOG[entry.name].queue, (context) =>
+        handler.run(payload, context),
+      );
     }
-    return this.runRecorded(job, token, entry.handler.run as RecordedRun, payload);
-  };
+    try {
+      const result = await handler.run(payload);
+      this.measured(job, started, 'succeeded');
+      return result;
+    } catch (error) {
+      this.measured(job, started, 'failed');
+      const failure = describeFailure(error);
+      // No row carries the code: the reason does, as data, so the waiting caller can tell why (NO_MODEL).
+      throw failure.permanent ? new UnrecoverableError(jobFailureReason(failure)) : error;
+    }
+  }
 
   private async runRecorded(
     job: Job,
     token: string | undefined,
+    queue: QueueName,
     handler: RecordedRun,
-    payload: never,
   ): Promise<unknown> {
     const id = job.id;
     if (!id) throw new UnrecoverableError('job has no id');
     const { jobs } = this.deps;
     const started = performance.now();
     const jobLogger = this.deps.logger.child({ jobId: id, queue: job.queueName, job: job.name });
-    const leaseMs = this.deps.leaseMs(job.queueName);
+    const leaseMs = this.deps.leaseMs(queue);
     const unreleased = this.unreleased.get(id);
     if (unreleased) {
       await jobs.releaseLease(unreleased);
@@ -134,9 +153,7 @@ export class JobRunner {
     this.deps.running.add(job.queueName, run);
     logger.info('job started');
     try {
-      const outcome = await run.execute(() =>
-        handler(payload, this.context(job, token, run, claim.attempts, logger)),
-      );
+      const outcome = await run.execute(() => handler(this.context(job, token, run, claim.attempts, logger)));
       // Handlers stop short of 100% (the last step is writing the outcome); bull-board shows this figure.
       await showProgress(job, 100, logger);
       const recorded = await jobs.markSucceeded(run.owner, {

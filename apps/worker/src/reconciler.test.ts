@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { QUEUES } from '@shelfwise/contracts';
 import { JobRepository, ModelVersionRepository, PredictChunkRepository } from '@shelfwise/db';
 import { createRedis, type RedisConnection } from '@shelfwise/infrastructure';
 import { createLogger } from '@shelfwise/logger';
@@ -15,6 +14,7 @@ import {
 } from '@shelfwise/test-kit';
 import { UnrecoverableError, Worker } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { until } from '../test/until';
 import { ChunkParts } from './inference/chunks/chunk-parts';
 import { partUri } from './inference/chunks/part-uris';
 import { Reconciler } from './reconciler';
@@ -167,11 +167,14 @@ describe('Reconciler', () => {
   it('fails a row whose job BullMQ gave up on without the row being told', async () => {
     await producer.queue('inference').drain();
     const id = await predictRow('EXPIRED');
-    await producer.enqueue('predict-csv', { v: 1, jobId: id, inputUri: 's3://dataset/x.csv' }, id);
+    await producer.enqueue(
+      { name: 'predict-csv', payload: { v: 1, jobId: id, inputUri: 's3://dataset/x.csv' } },
+      id,
+    );
     // A processor that fails the job without touching MySQL, like BullMQ's own "stalled too often".
     const workerConnection = createRedis('redis://127.0.0.1:6379', 'worker');
     const worker = new Worker(
-      QUEUES.inference,
+      'inference',
       async () => {
         throw new UnrecoverableError('job stalled more than allowable limit');
       },
@@ -284,12 +287,3 @@ describe('Reconciler', () => {
     expect(await chunks.list(running)).toHaveLength(2);
   });
 });
-
-/** Polls `check` until it holds (deadline 10 s). */
-async function until(check: () => Promise<boolean>): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not met within 10 s');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { JOBS, type QueuedJob, queuedJobOf } from '@shelfwise/contracts';
-import type { JobRepository, Job as JobRow, ModelVersionRepository } from '@shelfwise/db';
+import type { JobRepository, Job as JobRow, ModelVersionRepository, NewJob } from '@shelfwise/db';
 import type { Logger } from '@shelfwise/logger';
 import type { ModelArtifactStore } from '@shelfwise/model-store';
-import { type JobProducer, ownerPriority } from '@shelfwise/queue';
+import { type JobProducer, RecordedJobQueue } from '@shelfwise/queue';
 import type { ObjectStore } from '@shelfwise/storage';
 import type { ChunkParts } from './inference/chunks/chunk-parts';
 
@@ -71,11 +71,13 @@ export class Reconciler {
   private source: RedisSource | undefined;
   private readonly onReady = () => this.trigger();
   private readonly markerKey: string;
+  private readonly recorded: RecordedJobQueue<NewJob, JobRow>;
   // Which worker last wrote the marker: for whoever reads Redis, not for any decision.
   private readonly markerValue = `worker-${randomUUID()}`;
 
   constructor(private readonly options: ReconcilerOptions) {
     this.markerKey = `${options.producer.prefix}:shelfwise:queue-marker`;
+    this.recorded = new RecordedJobQueue(options.jobs, options.producer);
   }
 
   /**
@@ -197,10 +199,8 @@ export class Reconciler {
     if (state !== 'unknown' && state !== 'failed') return 'unchanged';
     if (!isActive(await jobs.findById(row.id))) return 'unchanged';
     if (state === 'unknown') {
-      // The name and payload come paired from queuedJobOf; the producer checks the payload against its schema.
-      // Its fair-share priority is recomputed: its place in its owner's backlog now, as at submission.
-      const priority = await ownerPriority(jobs, row);
-      await producer.enqueue(queued.name, queued.payload as never, row.id, { priority });
+      // As at submission: payload built from the row, fair-share priority its place in its owner's backlog now.
+      await this.recorded.enqueue(row);
       return 'enqueued';
     }
     // The runner marks the row before BullMQ fails a job; a failed job with an unfinished row was failed by

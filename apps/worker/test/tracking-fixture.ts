@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
-import { exportModel, stratifiedSplit, type TrainedModel, train } from '@shelfwise/classifier';
+import { exportModel, type TrainedModel } from '@shelfwise/classifier';
 import { loadConfig } from '@shelfwise/config';
 import {
   JobRepository,
@@ -12,13 +12,7 @@ import {
 import { createLogger } from '@shelfwise/logger';
 import { type MlflowTestServer, type StoredRun, startMlflowTestServer } from '@shelfwise/mlflow-test-server';
 import { ModelArtifactStore } from '@shelfwise/model-store';
-import {
-  createTestDatabase,
-  createTestS3,
-  labelledProducts,
-  type TestDatabase,
-  type TestS3,
-} from '@shelfwise/test-kit';
+import { createTestDatabase, createTestS3, type TestDatabase, type TestS3 } from '@shelfwise/test-kit';
 import { createTracking, type Tracking } from '../src/tracking/create-tracking';
 import { RUN_TAGS } from '../src/tracking/tracking-keys';
 import type { TrainingRunPayload } from '../src/tracking/tracking-payloads';
@@ -64,18 +58,6 @@ export async function createTrackingFixture(label: string): Promise<TrackingFixt
       await database.drop();
     },
   };
-}
-
-/** A small model trained on generated product rows (few hash buckets keep model.onnx small). */
-export function trainSmallModel(epochs: number): Promise<TrainedModel> {
-  const rows = labelledProducts(600, 2);
-  const split = stratifiedSplit(rows, 0.2, 42);
-  return train(split.train, {
-    epochs,
-    seed: 42,
-    validation: split.validation,
-    featurizer: { buckets: 2 ** 12 },
-  });
 }
 
 export interface StoredModel {

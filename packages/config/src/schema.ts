@@ -85,7 +85,8 @@ export const envSchema = z.object({
   // Exported by the gateway as a gauge: Grafana's alert fires while the serving model's monitored min F1 is below it.
   MIN_F1_ALERT_THRESHOLD: z.coerce.number().min(0).max(1).default(0.7),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(30_000),
-  // Which queue roles this worker process serves: the same image runs as inference, training, or both.
+  // Which queues this worker process serves: the same image runs as inference, training, or both. The
+  // names are contracts' QUEUE_NAMES (config imports no package; createWorker's types keep the two equal).
   WORKER_QUEUES: z
     .string()
     .default('inference,online,training')

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { bestModelMetricSchema } from './best-model-metric';
-import { JOBS } from './job-catalog';
+import { predictCsvResult, trainResult } from './job-schemas';
+import { JOB_TYPES } from './job-types';
 import { jobReport } from './training-report';
 
 const s3Uri = z.string().regex(/^s3:\/\/[^/]+\/.+/, 'must be an s3://bucket/key URI');
@@ -66,12 +67,10 @@ export const predictRequest = z.strictObject({
     }),
 });
 
-export const jobTypeSchema = z
-  .enum(['PREDICT_CSV', 'TRAIN_CSV', 'TRAIN_FEEDBACK', 'RETRAIN_SCHEDULED'])
-  .meta({
-    description:
-      'what the job does: `PREDICT_CSV` (POST /v1/predict/csv), `TRAIN_CSV` (POST /v1/train/csv), `TRAIN_FEEDBACK` (POST /v1/train/human_feedback), `RETRAIN_SCHEDULED` (started by RETRAIN_CRON)',
-  });
+export const jobTypeSchema = z.enum(JOB_TYPES).meta({
+  description:
+    'what the job does: `PREDICT_CSV` (POST /v1/predict/csv), `TRAIN_CSV` (POST /v1/train/csv), `TRAIN_FEEDBACK` (POST /v1/train/human_feedback), `RETRAIN_SCHEDULED` (started by RETRAIN_CRON)',
+});
 export const jobStatusSchema = z.enum(['QUEUED', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELLED']).meta({
   description:
     '`QUEUED` (also while a retry waits), `RUNNING`, then one of `SUCCEEDED`, `FAILED` or `CANCELLED`',
@@ -133,7 +132,7 @@ export const jobView = z.object({
         .nullable()
         .meta({ description: 'the model version that predicted, or the one training made', examples: [3] }),
       details: z
-        .union([JOBS['predict-csv'].result, JOBS.train.result])
+        .union([predictCsvResult, trainResult])
         .nullable()
         .meta({ description: "everything the job reported: a predict job's or a training job's result" }),
     })

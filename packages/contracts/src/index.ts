@@ -14,27 +14,30 @@ export * from './http-params';
 export * from './http-queries';
 export * from './http-responses';
 export {
+  CATALOG,
+  isJobName,
   JOB_NAMES,
   JOBS,
   type JobName,
   type JobPayload,
   type JobResult,
+  type JobSource,
   jobsOn,
+  type PayloadBody,
+  queueLockMs,
 } from './job-catalog';
 export { type JobFailure, jobFailureReason, readJobFailureReason } from './job-failure-reason';
-export {
-  asPrefix,
-  type PinnedInput,
-  pinnedInputs,
-  predictCsvPayload,
-  type QueuedJob,
-  queuedJobOf,
-  type RecordedJobType,
-  trainCsvPayload,
-  trainFeedbackPayload,
-} from './job-payloads';
+export { JOB_TYPES, type RecordedJobType } from './job-types';
+export { type PayloadVersions, readPayload } from './job-versions';
 export { MODEL_FILES, modelFileUris, modelFolder, modelVersionUri } from './model-layout';
-export { QUEUE_ROLES, QUEUES, type QueueName, type QueueRole } from './queues';
+export {
+  jobOfType,
+  jobSource,
+  type QueuedJob,
+  queuedJob,
+  queuedJobOf,
+} from './queued-job';
+export { QUEUE_NAMES, type QueueName } from './queues';
 export {
   type EpochReportView,
   epochReport,

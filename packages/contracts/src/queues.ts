@@ -1,13 +1,8 @@
 /**
- * Every queue of the system. Separate queues keep a long training run from delaying predictions;
- * a worker process serves the roles its config names.
+ * Every queue of the system, by its one name: the role a worker serves (WORKER_QUEUES), the BullMQ queue
+ * (its Redis keys) and the `queue` label of the metrics. Separate queues keep a long training run from
+ * delaying predictions.
  */
-export const QUEUES = {
-  inference: 'inference',
-  online: 'online-predict',
-  training: 'training',
-} as const;
+export const QUEUE_NAMES = ['inference', 'online', 'training'] as const;
 
-export type QueueRole = keyof typeof QUEUES;
-export type QueueName = (typeof QUEUES)[QueueRole];
-export const QUEUE_ROLES = Object.keys(QUEUES) as QueueRole[];
+export type QueueName = (typeof QUEUE_NAMES)[number];

@@ -1,4 +1,11 @@
-import { JOBS, type JobName, type JobPayload, QUEUES, type QueueRole } from '@shelfwise/contracts';
+import {
+  JOBS,
+  type JobName,
+  type JobPayload,
+  QUEUE_NAMES,
+  type QueuedJob,
+  type QueueName,
+} from '@shelfwise/contracts';
 import { FlowProducer, type Job, type JobsOptions, Queue } from 'bullmq';
 import type { Cluster, Redis } from 'ioredis';
 
@@ -6,16 +13,18 @@ export interface ProducerOptions {
   /** One server or a Redis Cluster (every queue's keys share the prefix's hash tag, so one slot). */
   connection: Redis | Cluster;
   prefix: string;
+  /** Attempts and exponential backoff of the jobs the catalog lets retry (`attempts: 'configured'`). */
   attempts: number;
   backoffMs: number;
 }
 
 /**
  * The one way onto a queue: the payload is checked against its catalog schema before it reaches Redis,
- * and the BullMQ job id is the MySQL row id, so adding the same job twice is a no-op.
+ * each job gets its catalog options (attempts, backoff, retention), and the BullMQ job id is the MySQL row
+ * id, so adding the same job twice is a no-op.
  */
 export class JobProducer {
-  private readonly queues = new Map<QueueRole, Queue>();
+  private readonly queues = new Map<QueueName, Queue>();
   private flows: FlowProducer | undefined;
 
   constructor(private readonly options: ProducerOptions) {}
@@ -29,40 +38,46 @@ export class JobProducer {
     return this.options.prefix;
   }
 
-  queue(role: QueueRole): Queue {
-    let queue = this.queues.get(role);
+  queue(name: QueueName): Queue {
+    let queue = this.queues.get(name);
     if (!queue) {
-      queue = new Queue(QUEUES[role], {
-        connection: this.options.connection,
-        prefix: this.options.prefix,
-        defaultJobOptions: this.defaultJobOptions(),
-      });
-      this.queues.set(role, queue);
+      queue = new Queue(name, { connection: this.options.connection, prefix: this.options.prefix });
+      this.queues.set(name, queue);
     }
     return queue;
   }
 
   allQueues(): Queue[] {
-    return (Object.keys(QUEUES) as QueueRole[]).map((role) => this.queue(role));
+    return QUEUE_NAMES.map((name) => this.queue(name));
   }
 
-  /** `options` override the queue's defaults for this one job (e.g. online predictions: one attempt, no history). */
-  async enqueue<N extends JobName>(
-    name: N,
-    payload: JobPayload<N>,
-    jobId?: string,
-    options: Omit<JobsOptions, 'jobId'> = {},
-  ): Promise<Job> {
-    const definition = JOBS[name];
-    const data = definition.payload.parse(payload);
-    return this.queue(definition.queue).add(name, data, jobId ? { ...options, jobId } : options);
+  /** The catalog's options of a job: its attempts and backoff, and what Redis keeps of it once ended. */
+  jobOptions(name: JobName): JobsOptions {
+    const { attempts, retention } = JOBS[name];
+    const retries =
+      attempts === 'once'
+        ? { attempts: 1 }
+        : {
+            attempts: this.options.attempts,
+            backoff: { type: 'exponential', delay: this.options.backoffMs },
+          };
+    return { ...retries, ...retention };
+  }
+
+  /** `options` add to the job's catalog options (e.g. its fair-share priority). */
+  async enqueue(job: QueuedJob, jobId?: string, options: Pick<JobsOptions, 'priority'> = {}): Promise<Job> {
+    const definition = JOBS[job.name];
+    const data = definition.payload.parse(job.payload);
+    const jobOptions = { ...this.jobOptions(job.name), ...options };
+    return this.queue(definition.queue).add(job.name, data, jobId ? { ...jobOptions, jobId } : jobOptions);
   }
 
   /**
    * Adds `children` as BullMQ children of the job `parent` (`queue`: its queue's qualified name), all or
-   * none (FlowProducer.addBulk): the parent, moved to waiting-children, runs again once every child has
-   * completed; a child that fails for good fails the parent. A child id that exists already is left as it
-   * is, so adding the same children again (the parent restarted) starts nothing twice.
+   * none (FlowProducer.addBulk), each with its catalog options: the parent, moved to waiting-children, runs
+   * again once every child has completed; a child that fails for good fails the parent. A child id that
+   * exists already is left as it is, so adding the same children again (the parent ran again) starts
+   * nothing twice.
    */
   async addChildren<N extends JobName>(
     parent: { id: string; queue: string },
@@ -74,9 +89,9 @@ export class JobProducer {
     await this.flows.addBulk(
       children.map(({ id, payload }) => ({
         name,
-        queueName: QUEUES[definition.queue],
+        queueName: definition.queue,
         data: definition.payload.parse(payload),
-        opts: { ...this.defaultJobOptions(), jobId: id, parent, failParentOnFailure: true },
+        opts: { ...this.jobOptions(name), jobId: id, parent, failParentOnFailure: true },
       })),
     );
   }
@@ -84,15 +99,5 @@ export class JobProducer {
   async close(): Promise<void> {
     await Promise.all([...this.queues.values()].map((queue) => queue.close()));
     await this.flows?.close();
-  }
-
-  private defaultJobOptions(): JobsOptions {
-    return {
-      attempts: this.options.attempts,
-      backoff: { type: 'exponential', delay: this.options.backoffMs },
-      // Redis holds the queue only; MySQL keeps the history.
-      removeOnComplete: { age: 3_600, count: 1_000 },
-      removeOnFail: { age: 24 * 3_600 },
-    };
   }
 }

@@ -1,4 +1,4 @@
-import type { RecordedJobType } from '@shelfwise/contracts';
+import { JOB_TYPES, JOBS, jobOfType, type RecordedJobType } from '@shelfwise/contracts';
 
 /**
  * The priority of an owner's 1,000th unfinished job and all after it. Counting stops there so a submission
@@ -7,13 +7,11 @@ import type { RecordedJobType } from '@shelfwise/contracts';
  */
 const LOWEST_PRIORITY = 1_000;
 
+const queueOfType = (type: RecordedJobType) => JOBS[jobOfType(type)].queue;
+
 // Job types that go to the same queue compete for the same workers; only they count as an owner's backlog.
-const SHARING_A_QUEUE: Record<RecordedJobType, RecordedJobType[]> = {
-  PREDICT_CSV: ['PREDICT_CSV'],
-  TRAIN_CSV: ['TRAIN_CSV', 'TRAIN_FEEDBACK', 'RETRAIN_SCHEDULED'],
-  TRAIN_FEEDBACK: ['TRAIN_CSV', 'TRAIN_FEEDBACK', 'RETRAIN_SCHEDULED'],
-  RETRAIN_SCHEDULED: ['TRAIN_CSV', 'TRAIN_FEEDBACK', 'RETRAIN_SCHEDULED'],
-};
+const sharingAQueue = (type: RecordedJobType): RecordedJobType[] =>
+  JOB_TYPES.filter((other) => queueOfType(other) === queueOfType(type));
 
 /** What the fair-share priority needs from MySQL (the JobRepository). */
 export interface OwnerBacklog {
@@ -38,11 +36,6 @@ export async function ownerPriority(
   backlog: OwnerBacklog,
   row: { id: string; type: RecordedJobType; apiKeyId: string | null; createdAt: Date },
 ): Promise<number> {
-  const place = await backlog.countOwnerBacklog(
-    row.apiKeyId,
-    SHARING_A_QUEUE[row.type],
-    row,
-    LOWEST_PRIORITY,
-  );
+  const place = await backlog.countOwnerBacklog(row.apiKeyId, sharingAQueue(row.type), row, LOWEST_PRIORITY);
   return Math.max(1, place);
 }

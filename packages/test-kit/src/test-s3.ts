@@ -14,8 +14,11 @@ export interface TestS3 {
   store: ObjectStore;
 }
 
-/** Buckets of its own on the run's embedded S3 server, so test files never see each other's objects. */
-export async function createTestS3(): Promise<TestS3> {
+/**
+ * Buckets of its own on the run's embedded S3 server (or the server at `endpoint`), so test files never see
+ * each other's objects.
+ */
+export async function createTestS3(endpoint: string = inject('s3Endpoint')): Promise<TestS3> {
   const suffix = randomBytes(4).toString('hex');
   const buckets = {
     dataset: `dataset-${suffix}`,
@@ -23,7 +26,7 @@ export async function createTestS3(): Promise<TestS3> {
     models: `models-${suffix}`,
   };
   const settings: S3Settings = {
-    endpoint: inject('s3Endpoint'),
+    endpoint,
     region: 'us-east-1',
     accessKeyId: 'S3RVER',
     secretAccessKey: 'S3RVER',

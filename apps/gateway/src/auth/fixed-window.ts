@@ -1,5 +1,5 @@
 import type { RedisConnection } from '@shelfwise/infrastructure';
-import { withDeadline } from '../with-deadline';
+import { withDeadline } from '@shelfwise/queue';
 
 export interface WindowCount {
   /** Requests counted in this window, this one included. */

@@ -1,3 +1,4 @@
+import type { JobSource } from '@shelfwise/contracts';
 import type { Logger } from '@shelfwise/logger';
 import { type ObjectStore, S3UriError } from '@shelfwise/storage';
 import { ForbiddenError } from '../errors/forbidden-error';
@@ -5,14 +6,6 @@ import { NotFoundError } from '../errors/not-found-error';
 import { RequestError } from '../errors/request-error';
 import { UnavailableError } from '../errors/unavailable-error';
 import type { InputLocation } from '../tenancy/input-access';
-
-/** The S3 input a job reads: one object, or a prefix with at least one object under it. */
-export interface Source {
-  /** The request field that named it, so errors point at it. */
-  field: string;
-  uri: string;
-  kind: 'object' | 'prefix';
-}
 
 export interface SourceRules {
   /** `bucket/prefix` entries the input must fall under; undefined: anywhere in the allowed buckets. */
@@ -30,7 +23,7 @@ export interface SourceRules {
  */
 export async function checkSource(
   store: ObjectStore,
-  { field, uri, kind }: Source,
+  { field, uri, kind }: JobSource,
   logger: Logger,
   { allowedPrefixes, refusal }: SourceRules,
 ): Promise<{ etag: string | undefined }> {

@@ -1,11 +1,9 @@
-import { JOBS } from '@shelfwise/contracts';
+import { JOBS, jobOfType } from '@shelfwise/contracts';
 import type { Job, JobRepository } from '@shelfwise/db';
 import type { Logger } from '@shelfwise/logger';
-import type { JobProducer } from '@shelfwise/queue';
+import { type JobProducer, withDeadline } from '@shelfwise/queue';
 import { ConflictError } from '../errors/conflict-error';
 import { NotFoundError } from '../errors/not-found-error';
-import { withDeadline } from '../with-deadline';
-import { jobNameOf } from './job-name-of';
 
 const REDIS_DEADLINE_MS = 2_000;
 
@@ -37,7 +35,7 @@ export class JobCanceller {
   }
 
   private async discardQueued(job: Job): Promise<void> {
-    const queue = this.producer.queue(JOBS[jobNameOf(job.type)].queue);
+    const queue = this.producer.queue(JOBS[jobOfType(job.type)].queue);
     try {
       await withDeadline(
         (async () => {

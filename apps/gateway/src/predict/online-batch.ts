@@ -1,6 +1,6 @@
 import type { JobResult } from '@shelfwise/contracts';
 
-export type OnlinePrediction = JobResult<'predict-online'>;
+export type OnlinePrediction = JobResult<'online'>;
 
 /** One request in a batch: its own texts, and how to answer it. */
 interface Member {
@@ -10,7 +10,7 @@ interface Member {
 }
 
 /**
- * Requests gathered for one `predict-online` job: the texts of all of them in one payload, the answer
+ * Requests gathered for one `online` job: the texts of all of them in one payload, the answer
  * split back in the same order. Requests whose waits all ran out leave the job to nobody (`abandoned`).
  */
 export class OnlineBatch {

@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { JOBS, readJobFailureReason } from '@shelfwise/contracts';
+import { JOBS, queuedJob, readJobFailureReason } from '@shelfwise/contracts';
 import type { Logger } from '@shelfwise/logger';
-import type { JobProducer } from '@shelfwise/queue';
+import { type JobProducer, withDeadline } from '@shelfwise/queue';
 import type { QueueEvents } from 'bullmq';
 import { UnavailableError } from '../errors/unavailable-error';
-import { withDeadline } from '../with-deadline';
 import { OnlineBatch, type OnlinePrediction } from './online-batch';
 
 export type { OnlinePrediction } from './online-batch';
@@ -18,9 +17,6 @@ export interface OnlineBatching {
   /** ... or this long after its first request came, whichever is first. */
   maxWaitMs: number;
 }
-
-// A synchronous request has its own caller waiting: no retries, and nothing kept in Redis afterwards.
-const ONLINE_JOB = { attempts: 1, removeOnComplete: true, removeOnFail: true } as const;
 
 const NO_MODEL_MESSAGE =
   'no model version is serving yet: train one with POST /v1/train/csv ' +
@@ -115,7 +111,7 @@ export class OnlinePredictor {
         // Every member's own deadline ends before this one: it only frees the listener of a lost job.
         const answer = await withDeadline(outcome, this.timeoutMs, () => this.timedOut());
         if (!answer.ok) throw this.failure(answer.reason);
-        batch.answer(JOBS['predict-online'].result.parse(answer.value));
+        batch.answer(JOBS.online.result.parse(answer.value));
       } catch (error) {
         batch.fail(error instanceof Error ? error : new Error(String(error)));
       } finally {
@@ -128,7 +124,7 @@ export class OnlinePredictor {
   private async add(jobId: string, texts: string[]): Promise<void> {
     try {
       await withDeadline(
-        this.producer.enqueue('predict-online', { v: 1, texts }, jobId, ONLINE_JOB),
+        this.producer.enqueue(queuedJob('online', { texts }), jobId),
         this.timeoutMs,
         () => new Error(`Redis did not accept the job within ${this.timeoutMs} ms`),
       );

@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import { get, type IncomingMessage } from 'node:http';
-import { QUEUES } from '@shelfwise/contracts';
+import { QUEUE_NAMES } from '@shelfwise/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, startGateway, type TestGateway } from '../../test/test-gateway';
 import { createTestServices, type TestServices } from '../../test/test-services';
@@ -44,6 +44,6 @@ describe('/admin/queues (bull-board)', () => {
     const answer = await call(`${gateway.url}/admin/queues/api/queues`, 'GET');
     expect(answer.status).toBe(200);
     const names = (answer.body.queues as { name: string }[]).map((q) => q.name).sort();
-    expect(names).toEqual(Object.values(QUEUES).sort());
+    expect(names).toEqual([...QUEUE_NAMES].sort());
   });
 });

@@ -42,7 +42,7 @@ describe('GET /metrics on the gateway, over real MySQL and Redis', () => {
   it('reports the depth of every queue, read from Redis', async () => {
     await services.producer.queue('training').add('train', { v: 1 }, { delay: 60_000 });
     const text = await scrape();
-    for (const queue of ['inference', 'online-predict', 'training']) {
+    for (const queue of ['inference', 'online', 'training']) {
       expect(text).toContain(`${METRIC.queueJobs}{queue="${queue}",state="waiting"} 0`);
       expect(text).toContain(`${METRIC.queueOldestWaitingAge}{queue="${queue}"} 0`);
     }

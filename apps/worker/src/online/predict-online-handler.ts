@@ -2,7 +2,7 @@ import type { DirectHandler } from '../job-handlers';
 import type { ModelCache } from '../model/model-cache';
 
 /** Small synchronous batches from POST /v1/predict: no row, no S3, the cached serving model. */
-export function predictOnlineHandler(models: ModelCache): DirectHandler<'predict-online'> {
+export function predictOnlineHandler(models: ModelCache): DirectHandler<'online'> {
   return {
     kind: 'direct',
     run: async ({ texts }) => {

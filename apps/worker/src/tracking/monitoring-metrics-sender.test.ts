@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
+import { trainSmallModel } from '@shelfwise/test-kit/model';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createTrackingFixture,
   drain,
   storeTrainedModel,
   type TrackingFixture,
-  trainSmallModel,
 } from '../../test/tracking-fixture';
 import { OutboxTracking } from './outbox-tracking';
 import { RUN_TAGS } from './tracking-keys';

@@ -1,5 +1,6 @@
 import type { TrainedModel } from '@shelfwise/classifier';
 import { ModelVersionRepository, withTransaction } from '@shelfwise/db';
+import { trainSmallModel } from '@shelfwise/test-kit/model';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createTrackingFixture,
@@ -8,7 +9,6 @@ import {
   type StoredModel,
   storeTrainedModel,
   type TrackingFixture,
-  trainSmallModel,
 } from '../../test/tracking-fixture';
 import { OutboxTracking } from './outbox-tracking';
 

@@ -1,4 +1,5 @@
 import type { TrainedModel } from '@shelfwise/classifier';
+import { trainSmallModel } from '@shelfwise/test-kit/model';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   answered,
@@ -9,7 +10,6 @@ import {
   runsOfJob,
   storeTrainedModel,
   type TrackingFixture,
-  trainSmallModel,
 } from '../../test/tracking-fixture';
 import { OutboxTracking } from './outbox-tracking';
 import { endedTrainingRun } from './training-run-record';

@@ -1,14 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import type { FeedbackRepository, JobRepository, ModelVersionRepository } from '@shelfwise/db';
+import { queuedJob } from '@shelfwise/contracts';
+import type { FeedbackRepository, Job, ModelVersionRepository, NewJob } from '@shelfwise/db';
 import type { Logger } from '@shelfwise/logger';
-import { type JobProducer, ownerPriority } from '@shelfwise/queue';
+import type { RecordedJobQueue } from '@shelfwise/queue';
 import type { DirectHandler } from '../job-handlers';
 
 export interface RetrainCheckDependencies {
-  jobs: JobRepository;
   models: ModelVersionRepository;
   feedback: FeedbackRepository;
-  producer: JobProducer;
+  /** Records and enqueues the training job, as the gateway's submission does. */
+  queue: RecordedJobQueue<NewJob, Job>;
   /** The training corpus: every labelled CSV under it, base files and feedback alike. */
   sourceUri: string;
   minRows: number;
@@ -31,26 +32,17 @@ export function retrainCheckHandler(deps: RetrainCheckDependencies): DirectHandl
         return { new_rows: newRows, job_id: null };
       }
       const id = randomUUID();
-      const payload = {
-        v: 1 as const,
+      // The row stores the payload itself (the catalog's RETRAIN_SCHEDULED entry rebuilds the job from it).
+      const { payload } = queuedJob('train', {
         jobId: id,
         sourceUri: deps.sourceUri,
         epochs: deps.epochs,
-        bestModelMetric: 'eval_f1_min' as const,
+        bestModelMetric: 'eval_f1_min',
         // The captured feedback is what triggered it: read in capture order, newest label winning.
         includeFeedback: true,
-      };
-      const row = await deps.jobs.create({ id, type: 'RETRAIN_SCHEDULED', input: payload });
-      try {
-        // Fair share like a user's job: without a priority it would go before every client's training.
-        await deps.producer.enqueue('train', payload, id, { priority: await ownerPriority(deps.jobs, row) });
-      } catch (error) {
-        await deps.jobs.markFailed(id, {
-          code: 'ENQUEUE_FAILED',
-          message: 'the training job could not be queued',
-        });
-        throw error;
-      }
+      });
+      // A refused enqueue marks the row FAILED (ENQUEUE_FAILED) and fails this check, which BullMQ retries.
+      await deps.queue.submit({ id, type: 'RETRAIN_SCHEDULED', input: payload });
       deps.logger.info({ newRows, jobId: id }, 'retrain check: training started');
       return { new_rows: newRows, job_id: id };
     },

@@ -1,3 +1,4 @@
+import { JOBS, queuedJob } from '@shelfwise/contracts';
 import type { Logger } from '@shelfwise/logger';
 import type { JobProducer } from '@shelfwise/queue';
 
@@ -8,11 +9,16 @@ const SCHEDULER_ID = 'retrain';
  * repeatable 'retrain-check' job, shared by every worker; no pattern removes it (off by default).
  */
 export async function scheduleRetraining(producer: JobProducer, cron: string | undefined, logger: Logger) {
-  const queue = producer.queue('training');
+  const queue = producer.queue(JOBS['retrain-check'].queue);
   if (!cron) {
     await queue.removeJobScheduler(SCHEDULER_ID);
     return;
   }
-  await queue.upsertJobScheduler(SCHEDULER_ID, { pattern: cron }, { name: 'retrain-check', data: { v: 1 } });
+  const { name, payload } = queuedJob('retrain-check', {});
+  await queue.upsertJobScheduler(
+    SCHEDULER_ID,
+    { pattern: cron },
+    { name, data: payload, opts: producer.jobOptions(name) },
+  );
   logger.info({ cron }, 'retraining scheduled');
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { JOBS } from './job-catalog';
-import { queuedJobOf } from './job-payloads';
+import { queuedJobOf } from './queued-job';
 
 const id = '6f1c3f52-3c2a-4d8e-9b7a-2f0e7c1d5a10';
 
