@@ -1,10 +1,11 @@
-// `pnpm bench:predict-job [rows] [--workers 1,2,4] [--kill-at 0.5] [--chunk-rows N]`: one predict-csv job
+// `pnpm bench:predict-job [rows] [--workers 1,2,4] [--kill-at 0.5] [--chunk-rows N] [--threads T]`: one job
 // end to end through real worker processes on a generated CSV (default 1,000,000 rows), once per worker
 // count: rows/s and each worker's peak RSS, beside the embedded S3's own copy rate of the same file (the
 // I/O floor: reading the input and writing an object as large). A file over PREDICT_CHUNK_ROWS rows is
 // split into chunks any worker takes. `--kill-at 0.5`: one more run on the largest worker count, killing
 // one worker (kill -9) once the job is half done, then reporting the rows predicted by every process
-// (shelfwise_rows_predicted_total) against the file's rows plus two chunks.
+// (shelfwise_rows_predicted_total) against the file's rows plus two chunks. `--threads`: INFERENCE_THREADS of
+// the workers (onnxruntime threads per run). CPU seconds per worker and of the embedded S3 say what was busy.
 import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
@@ -16,22 +17,24 @@ import { createRedis } from '@shelfwise/infrastructure';
 import { METRIC } from '@shelfwise/metrics';
 import { JobProducer } from '@shelfwise/queue';
 import { freePort } from '@shelfwise/test-kit';
-import { type BenchStack, peakRssMb, startBenchStack, until } from './bench-stack';
+import { type BenchStack, cpuSeconds, peakRssMb, startBenchStack, until } from './bench-stack';
 
 const { values, positionals } = parseArgs({
   options: {
     workers: { type: 'string', default: '1' },
     'kill-at': { type: 'string' },
     'chunk-rows': { type: 'string' },
+    threads: { type: 'string' },
   },
   allowPositionals: true,
 });
 const rows = Number(positionals[0] ?? 1_000_000);
 const workerCounts = (values.workers ?? '1').split(',').map(Number);
 const killAt = values['kill-at'] === undefined ? undefined : Number(values['kill-at']);
-const chunkEnv: Record<string, string> = values['chunk-rows']
-  ? { PREDICT_CHUNK_ROWS: values['chunk-rows'] }
-  : {};
+const workerEnv: Record<string, string> = {
+  ...(values['chunk-rows'] ? { PREDICT_CHUNK_ROWS: values['chunk-rows'] } : {}),
+  ...(values.threads ? { INFERENCE_THREADS: values.threads } : {}),
+};
 
 interface Worker {
   child: ChildProcess;
@@ -76,7 +79,7 @@ async function runJob(stack: BenchStack, inputUri: string, count: number, kill?:
     const child = stack.start('worker', {
       WORKER_QUEUES: 'inference',
       WORKER_PORT: String(port),
-      ...chunkEnv,
+      ...workerEnv,
     });
     workers.push({ child, port });
   }
@@ -95,18 +98,24 @@ async function runJob(stack: BenchStack, inputUri: string, count: number, kill?:
   const id = randomUUID();
   await jobs.create({ id, type: 'PREDICT_CSV', input: { input_file_s3: inputUri } });
   const submitted = performance.now();
+  // The bench process serves the embedded S3: its CPU during the job is the store's.
+  const storeCpu = process.cpuUsage();
+  const cpuBefore = await Promise.all(workers.map(({ child }) => cpuSeconds(child.pid ?? 0)));
   await producer.enqueue(queuedJob('predict-csv', { jobId: id, inputUri }), id);
-  let killed: { worker: Worker; rowsPredicted: number; peakRssMb: number; atProgress: number } | undefined;
+  let killed:
+    | { worker: Worker; rowsPredicted: number; peakRssMb: number; cpuS: number; atProgress: number }
+    | undefined;
   if (kill !== undefined) {
     const victim = workers[0] as Worker;
     await until(async () => ((await jobs.findById(id))?.progress ?? 0) >= kill, 600_000, 50);
-    const [predicted, rss, progress] = await Promise.all([
+    const [predicted, rss, cpu, progress] = await Promise.all([
       rowsPredicted(victim),
       peakRssMb(victim.child.pid ?? 0),
+      cpuSeconds(victim.child.pid ?? 0),
       jobs.findById(id).then((row) => row?.progress ?? 0),
     ]);
     victim.child.kill('SIGKILL');
-    killed = { worker: victim, rowsPredicted: predicted, peakRssMb: rss, atProgress: progress };
+    killed = { worker: victim, rowsPredicted: predicted, peakRssMb: rss, cpuS: cpu, atProgress: progress };
   }
   await until(
     async () => ['SUCCEEDED', 'FAILED'].includes((await jobs.findById(id))?.status ?? ''),
@@ -118,6 +127,14 @@ async function runJob(stack: BenchStack, inputUri: string, count: number, kill?:
   if (job?.status !== 'SUCCEEDED') throw new Error(`job ${job?.status}: ${job?.errorMessage}`);
   const alive = workers.filter((worker) => worker !== killed?.worker);
   const peaks = await Promise.all(alive.map((worker) => peakRssMb(worker.child.pid ?? 0)));
+  const cpuAfter = await Promise.all(alive.map(({ child }) => cpuSeconds(child.pid ?? 0)));
+  const { user, system } = process.cpuUsage(storeCpu);
+  const cpuOf = (worker: Worker, after: number) => after - (cpuBefore[workers.indexOf(worker)] ?? 0);
+  const workerCpuS = [
+    ...(killed ? [cpuOf(killed.worker, killed.cpuS)] : []),
+    ...alive.map((worker, i) => cpuOf(worker, cpuAfter[i] ?? 0)),
+  ];
+  const storeCpuS = (user + system) / 1e6;
   const predicted = await Promise.all(alive.map(rowsPredicted));
   await producer.close();
   connection.disconnect();
@@ -128,6 +145,10 @@ async function runJob(stack: BenchStack, inputUri: string, count: number, kill?:
     submitToDoneS: Number(wallS.toFixed(2)),
     rowsPerSecond: Math.round(rows / wallS),
     workerPeakRssMb: [...(killed ? [killed.peakRssMb] : []), ...peaks].map(Math.round),
+    // CPU seconds of each worker and of the embedded S3 over the job, and the cores they kept busy.
+    workerCpuS: workerCpuS.map((s) => Number(s.toFixed(1))),
+    storeCpuS: Number(storeCpuS.toFixed(1)),
+    coresBusy: Number(((workerCpuS.reduce((a, b) => a + b, 0) + storeCpuS) / wallS).toFixed(2)),
     rowsPredicted: (killed?.rowsPredicted ?? 0) + predicted.reduce((a, b) => a + b, 0),
     ...(killed ? { killedAtProgress: Number(killed.atProgress.toFixed(3)) } : {}),
   };

@@ -80,7 +80,9 @@ export function createWorker(deps: WorkerDependencies): ShelfwiseWorker {
   const tracking = createTracking({ config: config.mlflow, db, store, logger });
   const artifacts = new ModelArtifactStore(store, config.s3.buckets.models);
   const metrics = new WorkerMetrics(deps.registry);
-  const load: LoadPredictor = (model) => loadModel({ ...model, device: config.inference.device });
+  const { device, threads } = config.inference;
+  // 0 threads: the option is left out, onnxruntime chooses.
+  const load: LoadPredictor = (model) => loadModel({ ...model, device, intraOpNumThreads: threads });
   const models = new ModelCache({ models: modelVersions, artifacts, load, logger, metrics });
   const shadows = new ShadowModels({
     models: modelVersions,
