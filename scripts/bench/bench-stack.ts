@@ -133,6 +133,14 @@ export async function until(
 /** Peak resident set of a process (VmHWM), in MB. */
 export const peakRssMb = (pid: number): Promise<number> => statusMb(pid, 'VmHWM');
 
+/** CPU time a process has used so far (user + system), in seconds (/proc/<pid>/stat, 100 ticks/s). */
+export async function cpuSeconds(pid: number): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
 /** Resident set of a process now (VmRSS), in MB. */
 export const rssMb = (pid: number): Promise<number> => statusMb(pid, 'VmRSS');
 

@@ -6,7 +6,7 @@ import {
   uniquePrefix,
 } from '@shelfwise/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AppProcess, freePort, startApp, waitReady } from '../support/app-process';
+import { type AppProcess, freePort, pollUntil, startApp, waitReady } from '../support/app-process';
 import { predictionInput, trainingInput } from '../support/generated-csv';
 import { type JobClient, jobClient } from '../support/job-client';
 import { logLines } from '../support/log-lines';
@@ -16,6 +16,9 @@ import { seedServingModel } from '../support/seed-model';
 
 const LARGE_ROWS = 150_000;
 const SMALL_ROWS = 50;
+// Over PREDICT_CHUNK_ROWS (set below, above LARGE_ROWS so the large job stays one job): three chunks.
+const CHUNKED_ROWS = 330_000;
+const CHUNK_ROWS = 160_000;
 
 // The gateway and a worker on a three-master Redis Cluster (REDIS_CLUSTER_NODES) instead of one server:
 // BullMQ's scripts touch many keys of a queue at once, which a cluster allows only within one slot, so
@@ -36,6 +39,7 @@ describe('on a Redis Cluster of three masters', () => {
     await seedServingModel(database.db, s3.store, s3.buckets.models);
     await s3.store.upload(`${dataset()}/large.csv`, predictionInput(LARGE_ROWS).csv);
     await s3.store.upload(`${dataset()}/small.csv`, predictionInput(SMALL_ROWS).csv);
+    await s3.store.upload(`${dataset()}/chunked.csv`, predictionInput(CHUNKED_ROWS).csv);
     await s3.store.upload(`${dataset()}/train.csv`, trainingInput(2_000));
     const env = {
       DATABASE_URL: database.url,
@@ -49,6 +53,7 @@ describe('on a Redis Cluster of three masters', () => {
       RECONCILE_INTERVAL_MS: '60000',
       RECONCILE_MIN_AGE_MS: '0',
       QUEUE_LOSS_CHECK_MS: '500',
+      PREDICT_CHUNK_ROWS: String(CHUNK_ROWS),
       LOG_LEVEL: 'info',
     };
     const port = await freePort();
@@ -115,5 +120,32 @@ describe('on a Redis Cluster of three masters', () => {
       (line) => line.msg === 'reconciled jobs' && Date.parse(String(line.time)) >= flushedAt,
     );
     expect(reconciled.map((line) => Number(line.enqueued))).toContain(3);
+  });
+
+  it('runs a chunked predict job as a flow, rebuilt from MySQL after a FLUSHALL of every master', async () => {
+    const id = await client.submit('/v1/predict/csv', { input_file_s3: `${dataset()}/chunked.csv` });
+    await pollUntil(
+      () => database.db.predictChunk.count({ where: { jobId: id, NOT: { doneAt: null } } }),
+      (done) => done >= 1,
+      { timeoutMs: 60_000, intervalMs: 50 },
+    );
+    const flushedAt = Date.now();
+    await cluster.flushAll();
+
+    const job = await client.finished(id, 120_000);
+    expect(job.status, JSON.stringify(job)).toBe('SUCCEEDED');
+    expect(job.result?.details).toMatchObject({ rows: CHUNKED_ROWS });
+    const text = (await s3.store.downloadBytes(String(job.result?.output_uri))).toString();
+    expect(text.trimEnd().split('\n')).toHaveLength(CHUNKED_ROWS + 1);
+    const lines = logLines(worker.output());
+    // The lost parent was enqueued again, and resumed its plan: no chunk was done twice.
+    const reconciled = lines.filter(
+      (line) => line.msg === 'reconciled jobs' && Date.parse(String(line.time)) >= flushedAt,
+    );
+    expect(reconciled.some((line) => Number(line.enqueued) >= 1)).toBe(true);
+    const done = lines
+      .filter((line) => line.jobId === id && line.msg === 'chunk predicted' && line.state === 'done')
+      .map((line) => line.chunk);
+    expect(done.sort()).toEqual([0, 1, 2]);
   });
 });

@@ -9,6 +9,7 @@ import {
   JobRepository,
   ModelVersionRepository,
   MonitoringRepository,
+  PredictChunkRepository,
   ShadowScoreRepository,
 } from '@shelfwise/db';
 import type { Infrastructure, RedisConnection } from '@shelfwise/infrastructure';
@@ -22,6 +23,9 @@ import type { Worker as Consumer } from 'bullmq';
 import express from 'express';
 import { lockDurationOf, startConsumers } from './consumers';
 import { type Dependency, DependencyOutageGuard, outageOf } from './dependency-outage-guard';
+import { ChunkParts } from './inference/chunks/chunk-parts';
+import { ChunkedPredict } from './inference/chunks/chunked-predict';
+import { predictChunkHandler } from './inference/chunks/predict-chunk-handler';
 import { predictCsvHandler } from './inference/predict-csv-handler';
 import { handlerTable } from './job-handlers';
 import { JobRunner } from './job-runner';
@@ -76,7 +80,9 @@ export function createWorker(deps: WorkerDependencies): ShelfwiseWorker {
   const tracking = createTracking({ config: config.mlflow, db, store, logger });
   const artifacts = new ModelArtifactStore(store, config.s3.buckets.models);
   const metrics = new WorkerMetrics(deps.registry);
-  const load: LoadPredictor = (model) => loadModel({ ...model, device: config.inference.device });
+  const { device, threads } = config.inference;
+  // 0 threads: the option is left out, onnxruntime chooses.
+  const load: LoadPredictor = (model) => loadModel({ ...model, device, intraOpNumThreads: threads });
   const models = new ModelCache({ models: modelVersions, artifacts, load, logger, metrics });
   const shadows = new ShadowModels({
     models: modelVersions,
@@ -85,21 +91,49 @@ export function createWorker(deps: WorkerDependencies): ShelfwiseWorker {
     logger,
     maxVersions: config.training.shadowMaxVersions,
   });
+  const chunks = new PredictChunkRepository(db);
+  const chunkParts = new ChunkParts(store, chunks, config.s3.buckets.inference);
+  const outcomes = {
+    monitoring: new MonitoringRepository(db),
+    shadowScores: new ShadowScoreRepository(db),
+    feedback,
+    tracking: tracking.jobs,
+  };
   const handlers = handlerTable(
     [
       {
         name: 'predict-csv',
         handler: predictCsvHandler({
+          ...outcomes,
           store,
           models,
-          monitoring: new MonitoringRepository(db),
           shadows,
-          shadowScores: new ShadowScoreRepository(db),
-          feedback,
           buckets: config.s3.buckets,
           batchSize: config.inference.batchSize,
           reviewConfidence: config.inference.reviewConfidence,
-          tracking: tracking.jobs,
+          chunked: new ChunkedPredict({
+            ...outcomes,
+            store,
+            models,
+            chunks,
+            parts: chunkParts,
+            buckets: config.s3.buckets,
+            rowsPerChunk: config.inference.chunkRows,
+          }),
+        }),
+      },
+      {
+        name: 'predict-chunk',
+        handler: predictChunkHandler({
+          store,
+          models,
+          shadows,
+          chunks,
+          jobs,
+          inferenceBucket: config.s3.buckets.inference,
+          batchSize: config.inference.batchSize,
+          reviewConfidence: config.inference.reviewConfidence,
+          logger,
         }),
       },
       { name: 'online', handler: predictOnlineHandler(models) },
@@ -170,12 +204,14 @@ export function createWorker(deps: WorkerDependencies): ShelfwiseWorker {
     stallTimeoutMs: config.worker.stallTimeoutMs,
     isOutage: (error) => outageOf(dependencies, error) !== undefined,
     running,
+    producer,
   });
   const guard = new DependencyOutageGuard(runner, dependencies, logger);
   // Re-enqueues the jobs MySQL still owes an outcome whenever Redis may have lost them.
   const reconciler = new Reconciler({
     jobs,
     models: modelVersions,
+    chunkParts,
     artifacts,
     store,
     producer,

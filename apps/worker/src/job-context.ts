@@ -1,4 +1,4 @@
-import type { JobReport } from '@shelfwise/contracts';
+import type { JobName, JobPayload, JobReport } from '@shelfwise/contracts';
 import type { InputVersion } from '@shelfwise/db';
 import type { Logger } from '@shelfwise/logger';
 
@@ -32,6 +32,15 @@ export interface JobContext {
    * which every later attempt reads instead of a new listing.
    */
   pinInputs(current: InputVersion[]): Promise<InputVersion[]>;
+  /**
+   * Hands the rest of the job to child jobs any worker may take (adding children that exist already is a
+   * no-op) and ends this run: it throws ChildrenPendingError, and the job runs again, as a new run, once
+   * every child has completed. Returns when none of them is pending any more: go on at once.
+   */
+  waitForChildren<N extends JobName>(
+    name: N,
+    children: readonly { id: string; payload: JobPayload<N> }[],
+  ): Promise<void>;
 }
 
 /** A handler's outcome, written to the job row on success. */

@@ -10,10 +10,11 @@ describe('handlerTable', () => {
       [
         { name: 'online', handler: direct },
         { name: 'predict-csv', handler: recorded },
+        { name: 'predict-chunk', handler: direct },
       ] as HandlerEntry[],
       ['online', 'inference'],
     );
-    expect([...table.keys()].sort()).toEqual(['online', 'predict-csv']);
+    expect([...table.keys()].sort()).toEqual(['online', 'predict-chunk', 'predict-csv']);
   });
 
   it('refuses to start when a served job has no handler', () => {

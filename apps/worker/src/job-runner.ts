@@ -9,7 +9,9 @@ import {
 import type { JobRepository, Prisma, RunOwner } from '@shelfwise/db';
 import type { Logger } from '@shelfwise/logger';
 import type { JobOutcomeLabel, WorkerMetrics } from '@shelfwise/metrics';
-import { DelayedError, type Job, UnrecoverableError } from 'bullmq';
+import type { JobProducer } from '@shelfwise/queue';
+import { DelayedError, type Job, UnrecoverableError, WaitingChildrenError } from 'bullmq';
+import { ChildrenPendingError } from './errors/children-pending-error';
 import { describeFailure } from './errors/describe-failure';
 import { JobCancelledError } from './errors/job-cancelled-error';
 import { LeaseLostError } from './errors/lease-lost-error';
@@ -34,6 +36,8 @@ export interface JobRunnerDependencies {
   /** True for an error that means a dependency is down: the outage guard defers the job instead. */
   isOutage(error: unknown): boolean;
   running: RunningJobs;
+  /** Adds the child jobs a run hands its job to (the chunks of a large predict job). */
+  producer: Pick<JobProducer, 'addChildren'>;
 }
 
 // A copy put back because another run holds the job is tried again this long after that lease ends.
@@ -149,7 +153,7 @@ export class JobRunner {
     this.deps.running.add(job.queueName, run);
     logger.info('job started');
     try {
-      const outcome = await run.execute(() => handler(this.context(job, run, claim.attempts, logger)));
+      const outcome = await run.execute(() => handler(this.context(job, token, run, claim.attempts, logger)));
       // Handlers stop short of 100% (the last step is writing the outcome); bull-board shows this figure.
       await showProgress(job, 100, logger);
       const recorded = await jobs.markSucceeded(run.owner, {
@@ -163,6 +167,7 @@ export class JobRunner {
       return outcome.result;
     } catch (error) {
       // The reason the run was stopped explains the failure better than the stream error it caused.
+      if (error instanceof ChildrenPendingError) return await this.waiting(job, run, error, logger, started);
       return await this.failed(job, run, run.signal.aborted ? run.signal.reason : error, logger, started);
     } finally {
       run.stop();
@@ -219,13 +224,37 @@ export class JobRunner {
     throw error;
   }
 
+  /**
+   * The job waits for its children in BullMQ's waiting-children: the row stays RUNNING with its lease
+   * ended (nobody holds it meanwhile; the reconciler leaves a job BullMQ knows alone), and BullMQ is told
+   * not to complete the job (WaitingChildrenError) but to run it again after its children.
+   */
+  private async waiting(
+    job: Job,
+    run: JobRun,
+    error: ChildrenPendingError,
+    logger: Logger,
+    started: number,
+  ): Promise<never> {
+    await this.deps.jobs.releaseLease(run.owner);
+    logger.info(error.message);
+    this.measured(job, started, 'waiting');
+    throw new WaitingChildrenError();
+  }
+
   /** A failure that could not be recorded because the run no longer owns the job: say why, write nothing. */
   private async notRecorded(job: Job, run: JobRun, logger: Logger, started: number): Promise<null> {
     const reason = await run.lost().catch((error: unknown) => error);
     return this.failed(job, run, reason, logger, started);
   }
 
-  private context(job: Job, run: JobRun, attempt: number, logger: Logger): JobContext {
+  private context(
+    job: Job,
+    token: string | undefined,
+    run: JobRun,
+    attempt: number,
+    logger: Logger,
+  ): JobContext {
     const { jobs } = this.deps;
     const owned = async (write: Promise<boolean>) => {
       if (!(await write)) await run.lost();
@@ -254,6 +283,13 @@ export class JobRunner {
       },
       confirmOwnership: () => run.confirm(),
       pinInputs: async (current) => (await jobs.pinInputVersions(run.owner, current)) ?? run.lost(),
+      waitForChildren: async (name, children) => {
+        if (!job.id || token === undefined) throw new Error(`job ${job.name} cannot have children here`);
+        await run.confirm();
+        await this.deps.producer.addChildren({ id: job.id, queue: job.queueQualifiedName }, name, children);
+        // False: every child has completed already (none is left in the job's dependencies).
+        if (await job.moveToWaitingChildren(token)) throw new ChildrenPendingError(job.id, children.length);
+      },
     };
   }
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { JobRepository, ModelVersionRepository } from '@shelfwise/db';
+import { JobRepository, ModelVersionRepository, PredictChunkRepository } from '@shelfwise/db';
 import { createRedis, type RedisConnection } from '@shelfwise/infrastructure';
 import { createLogger } from '@shelfwise/logger';
 import { ModelArtifactStore } from '@shelfwise/model-store';
@@ -15,6 +15,8 @@ import {
 import { UnrecoverableError, Worker } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { until } from '../test/until';
+import { ChunkParts } from './inference/chunks/chunk-parts';
+import { partUri } from './inference/chunks/part-uris';
 import { Reconciler } from './reconciler';
 
 // Real MySQL and Redis: the rows are written as the gateway writes them, the queue is BullMQ's.
@@ -24,6 +26,7 @@ describe('Reconciler', () => {
   let producer: JobProducer;
   let jobs: JobRepository;
   let models: ModelVersionRepository;
+  let chunks: PredictChunkRepository;
   let s3: TestS3;
   let prefix: string;
   const logger = createLogger({ name: 'reconciler-test', level: 'silent' });
@@ -32,6 +35,7 @@ describe('Reconciler', () => {
     new Reconciler({
       jobs,
       models,
+      chunkParts: new ChunkParts(s3.store, chunks, s3.buckets.inference),
       artifacts: new ModelArtifactStore(s3.store, s3.buckets.models),
       store: s3.store,
       producer,
@@ -55,6 +59,7 @@ describe('Reconciler', () => {
     database = await createTestDatabase('reconciler');
     s3 = await createTestS3();
     models = new ModelVersionRepository(database.db);
+    chunks = new PredictChunkRepository(database.db);
     connection = createRedis('redis://127.0.0.1:6379', 'worker');
     prefix = uniquePrefix('reconciler');
     producer = new JobProducer({ connection, prefix, attempts: 1, backoffMs: 0 });
@@ -255,5 +260,30 @@ describe('Reconciler', () => {
     expect(await s3.store.list(failed.artifactUri)).toEqual([]);
     expect(await models.findByVersion(waiting.version)).toMatchObject({ status: 'PENDING' });
     expect(await s3.store.exists(`${waiting.artifactUri}model.onnx`)).toBe(true);
+  });
+
+  it('removes the parts and chunks of chunked jobs that ended, and leaves those of running ones', async () => {
+    const chunked = async (status: 'RUNNING' | 'CANCELLED') => {
+      const id = await predictRow('RUNNING');
+      if (status === 'CANCELLED') await jobs.markCancelled(id);
+      const slice = { startByte: 5, endByte: 9, firstRow: 1, rows: 2 };
+      await chunks.plan(id, [
+        { index: 0, ...slice },
+        { index: 1, ...slice },
+      ]);
+      for (const index of [0, 1]) {
+        await s3.store.upload(partUri(s3.buckets.inference, id, 'predictions', index), 'a,0.9\n');
+      }
+      return id;
+    };
+    const cancelled = await chunked('CANCELLED');
+    const running = await chunked('RUNNING');
+
+    expect(await reconciler().reconcile()).toMatchObject({ sweptChunkedJobs: 1 });
+
+    expect(await s3.store.list(`s3://${s3.buckets.inference}/${cancelled}/`)).toEqual([]);
+    expect(await chunks.list(cancelled)).toEqual([]);
+    expect(await s3.store.list(`s3://${s3.buckets.inference}/${running}/`)).toHaveLength(2);
+    expect(await chunks.list(running)).toHaveLength(2);
   });
 });

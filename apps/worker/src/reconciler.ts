@@ -5,6 +5,7 @@ import type { Logger } from '@shelfwise/logger';
 import type { ModelArtifactStore } from '@shelfwise/model-store';
 import { type JobProducer, RecordedJobQueue } from '@shelfwise/queue';
 import type { ObjectStore } from '@shelfwise/storage';
+import type { ChunkParts } from './inference/chunks/chunk-parts';
 
 export interface ReconcilerOptions {
   jobs: JobRepository;
@@ -14,6 +15,8 @@ export interface ReconcilerOptions {
   artifacts: ModelArtifactStore;
   /** and deletes it. */
   store: ObjectStore;
+  /** The parts of chunked predict jobs that ended are removed. */
+  chunkParts: Pick<ChunkParts, 'sweepEnded'>;
   producer: JobProducer;
   /** How often a pass runs besides start-up, Redis reconnections and a lost marker. */
   intervalMs: number;
@@ -33,6 +36,8 @@ export interface ReconcileReport {
   settled: number;
   /** PENDING model versions of failed or cancelled training jobs: artifacts removed, marked FAILED. */
   abandonedVersions: number;
+  /** Chunked predict jobs that ended (cancelled, failed, or finished by a run that died) whose parts went. */
+  sweptChunkedJobs: number;
 }
 
 /**
@@ -126,7 +131,7 @@ export class Reconciler {
       this.again = false;
       try {
         const report = await this.reconcile();
-        if (report.enqueued > 0 || report.settled > 0 || report.abandonedVersions > 0) {
+        if (Object.entries(report).some(([figure, count]) => figure !== 'checked' && count > 0)) {
           this.options.logger.warn(report, 'reconciled jobs');
         }
       } catch (error) {
@@ -136,11 +141,21 @@ export class Reconciler {
     } while (this.again);
   }
 
-  /** One pass over the unfinished rows no live run holds, then over abandoned model versions. */
+  /**
+   * One pass over the unfinished rows no live run holds, then over abandoned model versions and the parts
+   * of chunked jobs that ended. A chunked job waiting for its chunks is in BullMQ (waiting-children) and left
+   * alone; after Redis lost it, it is enqueued again like any job, and its run resumes the recorded plan.
+   */
   async reconcile(): Promise<ReconcileReport> {
     const { jobs, minAgeMs } = this.options;
     const cutoff = Date.now() - minAgeMs;
-    const report: ReconcileReport = { checked: 0, enqueued: 0, settled: 0, abandonedVersions: 0 };
+    const report: ReconcileReport = {
+      checked: 0,
+      enqueued: 0,
+      settled: 0,
+      abandonedVersions: 0,
+      sweptChunkedJobs: 0,
+    };
     for (const row of await jobs.listUnowned()) {
       if (row.createdAt.getTime() > cutoff) continue;
       report.checked++;
@@ -149,6 +164,7 @@ export class Reconciler {
       if (outcome === 'settled') report.settled++;
     }
     report.abandonedVersions = await this.cleanAbandonedVersions();
+    report.sweptChunkedJobs = await this.options.chunkParts.sweepEnded();
     return report;
   }
 

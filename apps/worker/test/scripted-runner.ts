@@ -79,7 +79,7 @@ export async function startScriptedRunner(
   const dependencies = options.dependencies ?? [];
   // Attempts are the producer's setting (JOB_ATTEMPTS): one producer per number a test asks for.
   const producers = new Map<number, JobProducer>();
-  const submission = (attempts: number) => {
+  const producerFor = (attempts: number) => {
     let producer = producers.get(attempts);
     if (!producer) {
       producer = new JobProducer({
@@ -90,8 +90,9 @@ export async function startScriptedRunner(
       });
       producers.set(attempts, producer);
     }
-    return new RecordedJobQueue(services.jobs, producer);
+    return producer;
   };
+  const submission = (attempts: number) => new RecordedJobQueue(services.jobs, producerFor(attempts));
   const scripts = new Map<string, Script>();
   const calls = new Map<string, number>();
   const registry = new Registry();
@@ -111,6 +112,16 @@ export async function startScriptedRunner(
             },
           },
         },
+        {
+          // Served on the same queue, never given one here: scripted jobs do not split into chunks.
+          name: 'predict-chunk',
+          handler: {
+            kind: 'direct',
+            run: async () => {
+              throw new Error('no chunk jobs in a scripted runner');
+            },
+          },
+        },
       ],
       ['inference'],
     ),
@@ -121,6 +132,7 @@ export async function startScriptedRunner(
     stallTimeoutMs: options.stallTimeoutMs ?? 60_000,
     isOutage: (error) => outageOf(dependencies, error) !== undefined,
     running: new RunningJobs({ inference: 1 }),
+    producer: producerFor(1),
   });
   const guard = new DependencyOutageGuard(runner, dependencies, services.logger);
   const [consumer] = startConsumers({

@@ -66,6 +66,7 @@ export {
   type VerifiedRow,
 } from './predict-pipeline';
 export { createRandom } from './random';
+export { RowProblems } from './row-problems';
 export { type Split, stratifiedSplit } from './stratified-split';
 export {
   type EpochReport,

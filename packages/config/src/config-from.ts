@@ -94,10 +94,14 @@ export function configFrom(env: Env) {
     },
     inference: {
       device: env.INFERENCE_DEVICE,
+      /** onnxruntime's intra-op threads per run; 0: its own choice (every core). */
+      threads: env.INFERENCE_THREADS,
       batchSize: env.INFERENCE_BATCH_SIZE,
       modelPollMs: env.MODEL_POLL_MS,
       /** Rows below this confidence without a human label go to the job's review file; 0: none. */
       reviewConfidence: env.REVIEW_CONFIDENCE,
+      /** A predict job over more rows is split into chunks of about this many, for any inference worker. */
+      chunkRows: env.PREDICT_CHUNK_ROWS,
     },
     training: {
       autoPromote: env.AUTO_PROMOTE,

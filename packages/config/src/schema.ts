@@ -115,11 +115,17 @@ export const envSchema = z.object({
   // download or a stuck dependency never holds a worker slot for ever. Far above any healthy gap.
   JOB_STALL_TIMEOUT_MS: z.coerce.number().int().min(1_000).default(300_000),
   INFERENCE_DEVICE: z.enum(['cpu', 'cuda']).default('cpu'),
+  // Threads one onnxruntime run may use; 0: onnxruntime's choice (every core). Several inference workers on
+  // one host (chunks of one job, say) each want 1, or they fight over the same cores.
+  INFERENCE_THREADS: z.coerce.number().int().min(0).max(256).default(0),
   INFERENCE_BATCH_SIZE: z.coerce.number().int().min(1).max(65_536).default(1024),
   // Rows of a predict job below this confidence (and without a human label) also go to its review file.
   // 0.8 by measurement (bench:confidence, real data, seed-42 hold-out): accuracy is 0.89 in the 0.8-0.9 band,
   // 0.82 in 0.7-0.8 and 0.74 in 0.6-0.7; the 6.4% of rows below 0.8 hold half the wrong predictions. 0: off.
   REVIEW_CONFIDENCE: z.coerce.number().min(0).max(1).default(0.8),
+  // A predict job over more data rows than this is split into chunks of about this many rows, which any
+  // inference worker takes (a BullMQ flow); at most this many rows are redone when a worker dies mid-job.
+  PREDICT_CHUNK_ROWS: z.coerce.number().int().min(1).default(250_000),
   // How often a worker asks MySQL which model version serves (hot swap without restart).
   MODEL_POLL_MS: z.coerce.number().int().min(100).default(2_000),
   JOB_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(3),

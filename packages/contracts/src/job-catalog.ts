@@ -3,6 +3,8 @@ import { predictCsvRequest, trainCsvRequest, trainFeedbackRequest } from './http
 import {
   onlinePayloadV1,
   onlineResult,
+  predictChunkPayloadV1,
+  predictChunkResult,
   predictCsvPayloadV1,
   predictCsvResult,
   retrainCheckPayloadV1,
@@ -127,6 +129,23 @@ export const JOBS = {
         }),
       }),
     },
+    attempts: 'configured',
+    retention: KEPT_A_WHILE,
+    lockMs: DEFAULT_LOCK_MS,
+  },
+  /**
+   * One chunk of a predict-csv job over more than PREDICT_CHUNK_ROWS rows: a BullMQ child of that job,
+   * taken by any inference worker. Its plan (byte range, first row) is the `predict_chunks` row; the job's
+   * own row stays the one record of its outcome.
+   */
+  'predict-chunk': {
+    queue: 'inference',
+    version: 1,
+    payload: predictChunkPayloadV1,
+    result: predictChunkResult,
+    // No row of its own: a failure for good fails the parent job (its row says why, from the reconciler).
+    failures: 'reason',
+    types: {},
     attempts: 'configured',
     retention: KEPT_A_WHILE,
     lockMs: DEFAULT_LOCK_MS,

@@ -28,6 +28,17 @@ export const predictCsvPayloadV1 = versioned(1, {
   inputEtag: etag.optional(),
 });
 
+/** One chunk of a chunked predict-csv job: the job, the chunk's index in its plan, the job's pinned input. */
+export const predictChunkPayloadV1 = versioned(1, {
+  jobId,
+  chunk: z.number().int().min(0),
+  inputUri: s3Uri,
+  inputEtag: etag.optional(),
+});
+
+/** Rows the chunk predicted (0: it was done already, or its job had ended). */
+export const predictChunkResult = z.object({ rows: z.number().int() });
+
 // Results are shown as they are in the API (a job's `result.details`): snake_case, each field described.
 export const predictCsvResult = z.object({
   output_uri: s3Uri.meta({

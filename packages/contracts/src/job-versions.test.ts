@@ -57,6 +57,11 @@ describe('the catalog versions', () => {
   it('has producers write each job at its catalog version, which its worker reads back', () => {
     const bodies = {
       'predict-csv': { jobId: '6f1c3f52-3c2a-4d8e-9b7a-2f0e7c1d5a10', inputUri: 's3://dataset/in.csv' },
+      'predict-chunk': {
+        jobId: '6f1c3f52-3c2a-4d8e-9b7a-2f0e7c1d5a10',
+        chunk: 3,
+        inputUri: 's3://dataset/in.csv',
+      },
       train: {
         jobId: '6f1c3f52-3c2a-4d8e-9b7a-2f0e7c1d5a10',
         sourceUri: 's3://dataset/t.csv',

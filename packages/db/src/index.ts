@@ -28,6 +28,11 @@ export {
   type NewMonitoringMetric,
 } from './repositories/monitoring-repository';
 export {
+  type NewPredictChunk,
+  type PlannedChunk,
+  PredictChunkRepository,
+} from './repositories/predict-chunk-repository';
+export {
   type LatestShadowScore,
   type NewShadowScore,
   ShadowScoreRepository,

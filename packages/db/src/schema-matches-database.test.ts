@@ -64,6 +64,8 @@ function expectedType(field: Field, dmmfEnums: Dmmf['datamodel']['enums']): (col
     }
     case 'Int':
       return (c) => c.DATA_TYPE === 'int';
+    case 'BigInt':
+      return (c) => c.DATA_TYPE === 'bigint';
     case 'Float':
       return (c) => c.DATA_TYPE === 'double';
     case 'Boolean':

@@ -50,5 +50,5 @@ export type MetricName = (typeof METRIC)[keyof typeof METRIC];
 export const QUEUE_STATES = ['waiting', 'prioritized', 'active', 'delayed', 'failed'] as const;
 export type QueueState = (typeof QUEUE_STATES)[number];
 
-/** How a worker's attempt at a job ended. */
-export type JobOutcomeLabel = 'succeeded' | 'failed' | 'retrying' | 'cancelled' | 'skipped';
+/** How a worker's attempt at a job ended; `waiting`: it handed the job to its chunks and runs again after them. */
+export type JobOutcomeLabel = 'succeeded' | 'failed' | 'retrying' | 'cancelled' | 'skipped' | 'waiting';

@@ -1,5 +1,12 @@
-import { JOBS, type JobName, QUEUE_NAMES, type QueuedJob, type QueueName } from '@shelfwise/contracts';
-import { type Job, type JobsOptions, Queue } from 'bullmq';
+import {
+  JOBS,
+  type JobName,
+  type JobPayload,
+  QUEUE_NAMES,
+  type QueuedJob,
+  type QueueName,
+} from '@shelfwise/contracts';
+import { FlowProducer, type Job, type JobsOptions, Queue } from 'bullmq';
 import type { Cluster, Redis } from 'ioredis';
 
 export interface ProducerOptions {
@@ -18,6 +25,7 @@ export interface ProducerOptions {
  */
 export class JobProducer {
   private readonly queues = new Map<QueueName, Queue>();
+  private flows: FlowProducer | undefined;
 
   constructor(private readonly options: ProducerOptions) {}
 
@@ -64,7 +72,32 @@ export class JobProducer {
     return this.queue(definition.queue).add(job.name, data, jobId ? { ...jobOptions, jobId } : jobOptions);
   }
 
+  /**
+   * Adds `children` as BullMQ children of the job `parent` (`queue`: its queue's qualified name), all or
+   * none (FlowProducer.addBulk), each with its catalog options: the parent, moved to waiting-children, runs
+   * again once every child has completed; a child that fails for good fails the parent. A child id that
+   * exists already is left as it is, so adding the same children again (the parent ran again) starts
+   * nothing twice.
+   */
+  async addChildren<N extends JobName>(
+    parent: { id: string; queue: string },
+    name: N,
+    children: readonly { id: string; payload: JobPayload<N> }[],
+  ): Promise<void> {
+    const definition = JOBS[name];
+    this.flows ??= new FlowProducer({ connection: this.options.connection, prefix: this.options.prefix });
+    await this.flows.addBulk(
+      children.map(({ id, payload }) => ({
+        name,
+        queueName: definition.queue,
+        data: definition.payload.parse(payload),
+        opts: { ...this.jobOptions(name), jobId: id, parent, failParentOnFailure: true },
+      })),
+    );
+  }
+
   async close(): Promise<void> {
     await Promise.all([...this.queues.values()].map((queue) => queue.close()));
+    await this.flows?.close();
   }
 }

@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { exportModel, loadModel, readModelFiles, train } from '@shelfwise/classifier';
 import { labelledProducts } from '@shelfwise/test-kit';
 import { describe, expect, it } from 'vitest';
-import { FeedbackScorer } from './feedback-scorer';
+import { combineScores, FeedbackScorer } from './feedback-scorer';
 
 const FORMAT_1 = fileURLToPath(
   new URL('../../../../packages/classifier/src/fixtures/embedding-bag-v1/', import.meta.url),
@@ -36,6 +36,33 @@ describe('FeedbackScorer', () => {
       const scorer = new FeedbackScorer(predictor.manifest, []);
       await scorer.add(rows);
       expect(scorer.scores().serving).toMatchObject({ seenRows: null, scoredRows: 50 });
+    } finally {
+      await predictor.release();
+    }
+  });
+
+  it('gives from the tallies of the chunks of a file the scores one scorer over the whole file gives', async () => {
+    const trainedRows = labelledProducts(600);
+    const predictor = await loadModel(exportModel(await train(trainedRows, { epochs: 1 })));
+    try {
+      const rows = [...trainedRows.slice(0, 50), ...labelledProducts(300, 12)];
+      const predictions = await predictor.predict(rows.map((r) => r.text));
+      const verified = rows.map((r, i) => ({ ...r, predicted: predictions[i]?.label ?? '' }));
+      const whole = new FeedbackScorer(predictor.manifest, []);
+      await whole.add(verified);
+      const parts = [];
+      for (const [from, to] of [
+        [0, 120],
+        [120, 121],
+        [121, 350],
+      ]) {
+        const part = new FeedbackScorer(predictor.manifest, []);
+        await part.add(verified.slice(from, to));
+        // As stored with a chunk: plain JSON.
+        parts.push(JSON.parse(JSON.stringify(part.data())));
+      }
+      expect(combineScores(predictor.manifest.labels, parts)).toEqual(whole.scores());
+      expect(whole.scores().serving.scoredRows).toBeGreaterThan(250);
     } finally {
       await predictor.release();
     }

@@ -6,33 +6,32 @@ import {
   type JobResult,
   reviewUri,
 } from '@shelfwise/contracts';
-import type { FeedbackRepository, MonitoringRepository, ShadowScoreRepository } from '@shelfwise/db';
 import type { ObjectStore } from '@shelfwise/storage';
 import { JobInputError } from '../errors/job-input-error';
 import type { JobContext, JobOutcome } from '../job-context';
 import type { RecordedHandler } from '../job-handlers';
 import type { ModelCache, ModelLease } from '../model/model-cache';
 import type { ShadowLease, ShadowModels } from '../model/shadow-models';
-import type { JobTracking } from '../tracking/job-tracking';
+import type { ChunkedPredict } from './chunks/chunked-predict';
 import { counted } from './counting-stream';
 import { FeedbackScorer } from './feedback-scorer';
+import { invalidRowsFailure } from './invalid-rows-failure';
+import { type PredictOutcomeDependencies, recordPredictOutcome } from './record-predict-outcome';
 import { throttle } from './throttle';
 import { UploadSink } from './upload-sink';
 
-export interface PredictCsvDependencies {
+/** `monitoring`, `shadowScores`, `feedback`, `tracking`: where the job's figures are recorded. */
+export interface PredictCsvDependencies extends PredictOutcomeDependencies {
   store: ObjectStore;
   models: ModelCache;
-  monitoring: MonitoringRepository;
   /** READY versions newer than the serving one, scored on the verified rows too. */
   shadows: ShadowModels;
-  shadowScores: ShadowScoreRepository;
-  feedback: FeedbackRepository;
   buckets: { dataset: string; inference: string };
   batchSize: number;
   /** Rows without a human label below this confidence also go to the review file (0: none do). */
   reviewConfidence: number;
-  /** Sends the monitoring figures to MLflow (through the outbox), or nowhere when tracking is off. */
-  tracking: JobTracking;
+  /** A file over PREDICT_CHUNK_ROWS rows goes to chunks any inference worker takes. */
+  chunked: ChunkedPredict;
 }
 
 type Result = JobResult<'predict-csv'>;
@@ -44,12 +43,15 @@ type Result = JobResult<'predict-csv'>;
  * serving model and every shadow version, each on the rows it did not train on; unlabelled rows the model
  * is unsure of go to the review file, to be labelled and submitted back. An input that already has
  * prediction columns (a predictions file sent back) gets them replaced. The input is read at the version
- * pinned at submission, and every stream stops with the run's signal.
+ * pinned at submission, and every stream stops with the run's signal. A file over PREDICT_CHUNK_ROWS rows
+ * is split into chunks that any inference worker predicts (ChunkedPredict), with the same outputs.
  */
 export function predictCsvHandler(deps: PredictCsvDependencies): RecordedHandler<'predict-csv'> {
   return {
     kind: 'recorded',
     run: async (payload, context) => {
+      const chunks = await deps.chunked.chunksOf(payload, context);
+      if (chunks) return deps.chunked.run(payload, context, chunks);
       const lease = await deps.models.acquire({ fresh: true });
       let shadows: ShadowLease[] = [];
       try {
@@ -116,10 +118,7 @@ async function predictFile(
       afterBatch: report,
     }).catch((error: unknown) => {
       if (!(error instanceof InvalidRowsError)) throw error;
-      throw new JobInputError(
-        error.problems.unknownLabels ? 'UNKNOWN_LABEL' : 'INVALID_CSV',
-        `${payload.inputUri}: ${error.message} (known labels: ${lease.predictor.labels.join(', ')})`,
-      );
+      throw invalidRowsFailure(error, payload.inputUri, lease.predictor.labels);
     });
     counts = written;
     if (!layout) throw new JobInputError('INVALID_CSV', `${payload.inputUri} is empty (no header)`);
@@ -136,62 +135,12 @@ async function predictFile(
     throw error;
   }
 
-  const { rows, labelledRows, reviewRows, predictMs } = counts;
   // The verified column was there but nobody filled it in: no feedback to keep.
-  if (feedback && labelledRows === 0) await deps.store.delete(feedbackUri);
-  let metrics: Result['metrics'] = null;
-  if (labelledRows > 0) {
-    const { serving, shadows: shadowScores, failed } = scorer.scores();
-    for (const { lease: shadow, error } of failed)
-      context.logger.warn(
-        { err: error, shadowVersion: shadow.version },
-        'shadow version could not predict; not scored',
-      );
-    metrics = {
-      weighted_f1: serving.weightedF1,
-      min_f1: serving.minF1,
-      seen_rows: serving.seenRows,
-      unseen_rows: serving.seenRows === null ? null : serving.scoredRows,
-    };
-    await deps.feedback.record({ jobId: context.jobId, s3Uri: feedbackUri, rows: labelledRows });
-    const figures = {
-      jobId: context.jobId,
-      modelVersionId: lease.modelVersionId,
-      weightedF1: serving.weightedF1,
-      minF1: serving.minF1,
-      perClassF1: serving.perClassF1,
-      rows,
-      labelledRows,
-      seenRows: serving.seenRows,
-      latencyPerRowMs: predictMs / rows,
-    };
-    await deps.monitoring.record(figures);
-    for (const shadow of shadowScores) {
-      await deps.shadowScores.record({
-        jobId: context.jobId,
-        modelVersionId: shadow.lease.modelVersionId,
-        weightedF1: shadow.weightedF1,
-        minF1: shadow.minF1,
-        scoredRows: shadow.scoredRows,
-        seenRows: shadow.seenRows,
-      });
-    }
-    await deps.tracking.recordMonitoring({ ...figures, modelVersion: lease.version });
-  }
-  // The job's logger already carries modelVersion (bound by useModelVersion).
-  context.logger.info({ rows, labelledRows, reviewRows, ...metrics }, 'predictions written');
-  return {
-    outputUri,
-    modelVersionId: lease.modelVersionId,
-    result: {
-      output_uri: outputUri,
-      rows,
-      labelled_rows: labelledRows,
-      feedback_uri: labelledRows > 0 ? feedbackUri : null,
-      review_rows: reviewRows,
-      review_uri: reviewRows > 0 ? reviewFileUri : null,
-      model_version: lease.version,
-      metrics,
-    },
-  };
+  if (feedback && counts.labelledRows === 0) await deps.store.delete(feedbackUri);
+  return recordPredictOutcome(deps, context, {
+    counts,
+    scores: counts.labelledRows > 0 ? scorer.scores() : null,
+    model: lease,
+    uris: { output: outputUri, feedback: feedbackUri, review: reviewFileUri },
+  });
 }

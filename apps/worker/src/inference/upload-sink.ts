@@ -3,15 +3,16 @@ import { PassThrough, type Readable } from 'node:stream';
 import { type FormatCsvOptions, formatCsv } from '@shelfwise/csv';
 
 /**
- * CSV rows feeding a streaming upload, one write per batch. `abort` destroys the stream so the upload
- * never completes: S3 then stores nothing, which is how a failed job leaves no partial output.
+ * CSV rows feeding a streaming upload, one write per batch, after `header` (none: null, a part of a file
+ * split across workers). `abort` destroys the stream so the upload never completes: S3 then stores
+ * nothing, which is how a failed job leaves no partial output.
  */
 export class UploadSink {
   private readonly body = new PassThrough();
   private readonly done: Promise<void>;
 
   constructor(
-    header: readonly string[],
+    header: readonly string[] | null,
     upload: (body: Readable) => Promise<void>,
     private readonly format: FormatCsvOptions = {},
   ) {
@@ -21,7 +22,7 @@ export class UploadSink {
     this.done.catch((error: unknown) =>
       this.body.destroy(error instanceof Error ? error : new Error(String(error))),
     );
-    this.body.write(formatCsv([header], format));
+    if (header) this.body.write(formatCsv([header], format));
   }
 
   async write(rows: readonly (readonly string[])[]): Promise<void> {

@@ -22,6 +22,12 @@ interface Loaded {
   retired: boolean;
 }
 
+/** A version that does not serve, loaded for the jobs pinned to it while any holds a lease. */
+interface Pinned {
+  loaded: Promise<{ row: ModelVersion; predictor: Predictor }>;
+  leases: number;
+}
+
 /**
  * Caches the promoted model version, loaded, and swaps to a newly promoted one without a restart. A job
  * keeps the version it started with: the old session is released only when its last lease ends.
@@ -30,6 +36,7 @@ export class ModelCache {
   private current: Loaded | undefined;
   private loading: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
+  private readonly pinned = new Map<number, Pinned>();
 
   constructor(
     private readonly deps: VersionLoading & {
@@ -80,6 +87,51 @@ export class ModelCache {
     };
   }
 
+  /**
+   * The version `modelVersionId` whether or not it serves now: a chunked job's chunks all predict with the
+   * version recorded when it was planned, even when another was promoted meanwhile (one worker's job keeps
+   * its lease for the same reason). The serving version comes from the cache; another is loaded once for as
+   * long as some lease holds it, then released.
+   */
+  async acquireVersion(modelVersionId: number): Promise<ModelLease> {
+    if (!this.current) await this.refresh();
+    if (this.current?.row.id === modelVersionId) return this.acquire({ fresh: false });
+    let pinned = this.pinned.get(modelVersionId);
+    if (!pinned) {
+      pinned = { loaded: this.loadPinned(modelVersionId), leases: 0 };
+      this.pinned.set(modelVersionId, pinned);
+    }
+    const entry = pinned;
+    // Counted before the load is awaited: a lease ending meanwhile must not release what this one gets.
+    entry.leases++;
+    const release = () => {
+      entry.leases--;
+      if (entry.leases > 0) return;
+      this.pinned.delete(modelVersionId);
+      entry.loaded
+        .then(({ predictor }) => predictor.release())
+        .catch((error: unknown) => this.deps.logger.warn({ err: error }, 'model release failed'));
+    };
+    let loaded: { row: ModelVersion; predictor: Predictor };
+    try {
+      loaded = await entry.loaded;
+    } catch (error) {
+      release();
+      throw error;
+    }
+    let released = false;
+    return {
+      version: loaded.row.version,
+      modelVersionId,
+      predictor: loaded.predictor,
+      release: () => {
+        if (released) return;
+        released = true;
+        release();
+      },
+    };
+  }
+
   async stop(): Promise<void> {
     clearInterval(this.timer);
     await this.loading;
@@ -90,15 +142,26 @@ export class ModelCache {
     }
   }
 
+  private async loadPinned(modelVersionId: number): Promise<{ row: ModelVersion; predictor: Predictor }> {
+    const row = await this.deps.models.findById(modelVersionId);
+    if (!row) throw new Error(`model version id ${modelVersionId} no longer exists`);
+    return { row, predictor: await this.counted(row) };
+  }
+
+  /** The version loaded, its rows counted for /metrics. */
+  private async counted(row: ModelVersion): Promise<CountingPredictor> {
+    const loadedPredictor = await loadVersion(this.deps.artifacts, this.deps.load, row);
+    return new CountingPredictor(loadedPredictor, (rows) =>
+      this.deps.metrics.rowsPredicted(rows, row.version),
+    );
+  }
+
   private async swapIfChanged(): Promise<void> {
     const row = await this.deps.models.findServing();
     if (!row || row.id === this.current?.row.id) return;
     const started = performance.now();
-    const loadedPredictor = await loadVersion(this.deps.artifacts, this.deps.load, row);
+    const predictor = await this.counted(row);
     const { metrics } = this.deps;
-    const predictor = new CountingPredictor(loadedPredictor, (rows) =>
-      metrics.rowsPredicted(rows, row.version),
-    );
     const previous = this.current;
     this.current = { row, predictor, leases: 0, retired: false };
     metrics.modelLoaded(row.version, (performance.now() - started) / 1_000);

@@ -37,6 +37,10 @@ export class ModelVersionRepository {
     });
   }
 
+  findById(id: number): Promise<ModelVersion | null> {
+    return this.db.modelVersion.findUnique({ where: { id } });
+  }
+
   findByVersion(version: number): Promise<ModelVersion | null> {
     return this.db.modelVersion.findUnique({ where: { version } });
   }
