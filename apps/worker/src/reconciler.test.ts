@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { partUri } from '@shelfwise/contracts';
 import { JobRepository, ModelVersionRepository, PredictChunkRepository } from '@shelfwise/db';
 import { createRedis, type RedisConnection } from '@shelfwise/infrastructure';
 import { createLogger } from '@shelfwise/logger';
@@ -16,7 +17,6 @@ import { UnrecoverableError, Worker } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { until } from '../test/until';
 import { ChunkParts } from './inference/chunks/chunk-parts';
-import { partUri } from './inference/chunks/part-uris';
 import { Reconciler } from './reconciler';
 
 // Real MySQL and Redis: the rows are written as the gateway writes them, the queue is BullMQ's.

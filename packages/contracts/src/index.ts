@@ -13,6 +13,7 @@ export * from './http';
 export * from './http-params';
 export * from './http-queries';
 export * from './http-responses';
+export { type PartKind, partsPrefix, partUri, predictionsUri } from './inference-layout';
 export {
   CATALOG,
   isJobName,

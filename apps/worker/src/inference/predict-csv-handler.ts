@@ -4,6 +4,7 @@ import {
   feedbackUri as feedbackUriOf,
   type JobPayload,
   type JobResult,
+  predictionsUri,
   reviewUri,
 } from '@shelfwise/contracts';
 import type { ObjectStore } from '@shelfwise/storage';
@@ -73,7 +74,7 @@ async function predictFile(
   lease: ModelLease,
   shadows: readonly ShadowLease[],
 ): Promise<JobOutcome<Result>> {
-  const outputUri = `s3://${deps.buckets.inference}/${context.jobId}/predictions.csv`;
+  const outputUri = predictionsUri(deps.buckets.inference, context.jobId);
   const feedbackUri = feedbackUriOf(deps.buckets.dataset, context.jobId);
   const reviewFileUri = reviewUri(deps.buckets.dataset, context.jobId);
   const { signal } = context;

@@ -1,6 +1,6 @@
+import { partsPrefix } from '@shelfwise/contracts';
 import type { PredictChunkRepository } from '@shelfwise/db';
 import type { ObjectStore } from '@shelfwise/storage';
-import { partsPrefix } from './part-uris';
 
 /**
  * The parts chunked predict jobs leave in S3 until their job assembles them. Removed by the job once its

@@ -5,7 +5,15 @@ import {
   predictionLayout,
   RowProblems,
 } from '@shelfwise/classifier';
-import { feedbackUri, type JobPayload, type JobResult, reviewUri } from '@shelfwise/contracts';
+import {
+  feedbackUri,
+  type JobPayload,
+  type JobResult,
+  type PartKind,
+  partUri,
+  predictionsUri,
+  reviewUri,
+} from '@shelfwise/contracts';
 import { formatCsv } from '@shelfwise/csv';
 import type { PlannedChunk, PredictChunkRepository } from '@shelfwise/db';
 import type { ObjectStore } from '@shelfwise/storage';
@@ -17,7 +25,6 @@ import { invalidRowsFailure } from '../invalid-rows-failure';
 import { type PredictOutcomeDependencies, recordPredictOutcome } from '../record-predict-outcome';
 import type { ChunkParts } from './chunk-parts';
 import { type ChunkResult, chunkResult } from './chunk-result';
-import { type PartKind, partUri } from './part-uris';
 import { planChunks } from './plan-chunks';
 import { readHeader } from './read-header';
 
@@ -119,7 +126,7 @@ export class ChunkedPredict {
     );
     const counts = results.map((result) => result.counts).reduce(addCounts);
     const uris = {
-      output: `s3://${deps.buckets.inference}/${jobId}/predictions.csv`,
+      output: predictionsUri(deps.buckets.inference, jobId),
       feedback: feedbackUri(deps.buckets.dataset, jobId),
       review: reviewUri(deps.buckets.dataset, jobId),
     };

@@ -1,4 +1,5 @@
 import { loadModel, train } from '@shelfwise/classifier';
+import { partUri } from '@shelfwise/contracts';
 import { RecordBoundaries } from '@shelfwise/csv';
 import { JobRepository, ModelVersionRepository, PredictChunkRepository } from '@shelfwise/db';
 import { createLogger } from '@shelfwise/logger';
@@ -17,7 +18,6 @@ import { publishServingModel } from '@shelfwise/test-kit/model';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ModelCache } from '../../model/model-cache';
 import { ShadowModels } from '../../model/shadow-models';
-import { partUri } from './part-uris';
 import { predictChunkHandler } from './predict-chunk-handler';
 
 // Real MySQL, S3 and onnxruntime, the handler in-process: two deliveries of one chunk at the same time.

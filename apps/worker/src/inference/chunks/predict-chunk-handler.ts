@@ -1,5 +1,6 @@
 import { InvalidRowsError, predictRows, type RowSink } from '@shelfwise/classifier';
 import type { JobPayload } from '@shelfwise/contracts';
+import { type PartKind, partUri } from '@shelfwise/contracts';
 import type { JobRepository, PlannedChunk, PredictChunkRepository, Prisma } from '@shelfwise/db';
 import type { Logger } from '@shelfwise/logger';
 import type { ObjectStore } from '@shelfwise/storage';
@@ -13,7 +14,6 @@ import { FeedbackScorer } from '../feedback-scorer';
 import { throttle } from '../throttle';
 import { UploadSink } from '../upload-sink';
 import type { ChunkResult } from './chunk-result';
-import { type PartKind, partUri } from './part-uris';
 import { readHeader } from './read-header';
 
 export interface PredictChunkDependencies {
