@@ -1,4 +1,9 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createTestS3, incompleteUploads, type TestS3 } from '@shelfwise/test-kit';
+import S3rver from 's3rver';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ObjectChangedError } from './object-changed-error';
 
@@ -38,20 +43,58 @@ describe('ObjectStore ranged reads and concatenation against a real S3-protocol 
     );
   });
 
-  it('concatenates parts of S3 part size; the embedded S3 lacks UploadPartCopy, so it streams, leaving no upload behind', async () => {
+  /** Two parts of S3's minimum part size and a small last one, with their ETags. */
+  const bigParts = async (on: TestS3, folder: string) => {
     const big = (fill: string) => Buffer.alloc(5 * 1024 * 1024 + 17, fill);
     const parts = [big('x'), big('y'), Buffer.from('tail\n')];
-    for (const [at, part] of parts.entries()) await s3.store.upload(`${base}/big/${at}.part`, part);
-    const sources = await Promise.all(
-      parts.map(async (_, at) => {
-        const uri = `${base}/big/${at}.part`;
-        return { uri, etag: (await s3.store.head(uri))?.etag };
-      }),
-    );
-    expect(await s3.store.concatenate(`${base}/big/joined.bin`, sources)).toBe('streamed');
+    const sources = [];
+    for (const [at, part] of parts.entries()) {
+      const uri = `s3://${on.buckets.inference}/${folder}/${at}.part`;
+      await on.store.upload(uri, part);
+      sources.push({ uri, etag: (await on.store.head(uri))?.etag });
+    }
+    return { parts, sources };
+  };
+
+  it('concatenates parts of S3 part size inside S3 (UploadPartCopy), byte for byte, leaving no upload behind', async () => {
+    const { parts, sources } = await bigParts(s3, 'big');
+    expect(await s3.store.concatenate(`${base}/big/joined.bin`, sources)).toBe('copied');
     const joined = await s3.store.downloadBytes(`${base}/big/joined.bin`);
     expect(joined.equals(Buffer.concat(parts))).toBe(true);
     expect(await incompleteUploads(s3.settings, s3.buckets.inference, 'big/')).toEqual([]);
+  });
+
+  it('refuses to copy a part replaced after its ETag was taken, naming it, and writes no target', async () => {
+    const { sources } = await bigParts(s3, 'big-changed');
+    const replaced = sources[1] as { uri: string };
+    await s3.store.upload(replaced.uri, Buffer.alloc(5 * 1024 * 1024 + 17, 'z'));
+    const refused = s3.store.concatenate(`${base}/big-changed/joined.bin`, sources);
+    await expect(refused).rejects.toThrow(ObjectChangedError);
+    await expect(refused).rejects.toThrow(replaced.uri);
+    expect(await s3.store.exists(`${base}/big-changed/joined.bin`)).toBe(false);
+    expect(await incompleteUploads(s3.settings, s3.buckets.inference, 'big-changed/')).toEqual([]);
+  });
+
+  it('streams instead on a server without UploadPartCopy (bare s3rver answers NotImplemented)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'bare-s3rver-'));
+    const bare = new S3rver({
+      address: '127.0.0.1',
+      port: 0,
+      directory: dir,
+      silent: true,
+      vhostBuckets: false,
+    });
+    const { port } = (await bare.run()) as AddressInfo;
+    try {
+      const other = await createTestS3(`http://127.0.0.1:${port}`);
+      const { parts, sources } = await bigParts(other, 'bare');
+      const target = `s3://${other.buckets.inference}/bare/joined.bin`;
+      expect(await other.store.concatenate(target, sources)).toBe('streamed');
+      expect((await other.store.downloadBytes(target)).equals(Buffer.concat(parts))).toBe(true);
+    } finally {
+      await bare.close();
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('refuses a part replaced after its ETag was taken, and writes no target', async () => {

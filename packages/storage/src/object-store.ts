@@ -164,7 +164,11 @@ export class ObjectStore {
     if (head === '' && sources.length > 0 && this.partCopy !== false) {
       const sizes = await Promise.all(sources.slice(0, -1).map(({ uri }) => this.size(uri)));
       if (sizes.every((size) => (size ?? 0) >= MIN_PART_BYTES)) {
-        const copied = await copyParts(this.client, this.locate(target), located, contentType, signal);
+        const copied = await copyParts(this.client, this.locate(target), located, contentType, signal).catch(
+          async (error: unknown) => {
+            throw await this.refusedCopy(sources, error);
+          },
+        );
         // Learnt once per store: a server without UploadPartCopy is not asked again.
         this.partCopy = copied;
         if (copied) return 'copied';
@@ -177,6 +181,20 @@ export class ObjectStore {
     }
     await this.upload(target, Readable.from(body()), contentType, { signal });
     return 'streamed';
+  }
+
+  /** A copy S3 refused on a part's ETag (replaced or gone since it was taken) names that part, as a read would. */
+  private async refusedCopy(
+    sources: readonly { uri: string; etag?: string | undefined }[],
+    error: unknown,
+  ): Promise<unknown> {
+    if (!isPreconditionFailed(error) && !isNotFound(error)) return error;
+    for (const { uri, etag } of sources) {
+      if (etag === undefined) continue;
+      const now = (await this.head(uri))?.etag;
+      if (!sameEtag(now, etag)) return new ObjectChangedError(uri, etag, now);
+    }
+    return error;
   }
 
   async exists(uri: string): Promise<boolean> {
