@@ -124,7 +124,7 @@ export class ObjectStore {
     body: Readable | Uint8Array | string,
     contentType = 'application/octet-stream',
     options: { signal?: AbortSignal | undefined } = {},
-  ): Promise<void> {
+  ): Promise<string | undefined> {
     const { bucket, key } = this.locate(uri);
     // A controller of the upload's own: lib-storage takes over its signal's onabort.
     const abortController = new AbortController();
@@ -141,7 +141,8 @@ export class ObjectStore {
       leavePartsOnError: false,
     });
     try {
-      await upload.done();
+      // The ETag of what this upload wrote, from S3's answer: a HEAD afterwards could see another writer's.
+      return (await upload.done()).ETag;
     } finally {
       options.signal?.removeEventListener('abort', abort);
     }

@@ -9,11 +9,11 @@ import { type FormatCsvOptions, formatCsv } from '@shelfwise/csv';
  */
 export class UploadSink {
   private readonly body = new PassThrough();
-  private readonly done: Promise<void>;
+  private readonly done: Promise<string | undefined>;
 
   constructor(
     header: readonly string[] | null,
-    upload: (body: Readable) => Promise<void>,
+    upload: (body: Readable) => Promise<string | undefined>,
     private readonly format: FormatCsvOptions = {},
   ) {
     this.done = upload(this.body);
@@ -31,9 +31,10 @@ export class UploadSink {
     if (!this.body.write(formatCsv(rows, this.format))) await once(this.body, 'drain');
   }
 
-  async finish(): Promise<void> {
+  /** Ends the body and waits for the upload; resolves to the ETag S3 answered for the object written. */
+  async finish(): Promise<string | undefined> {
     this.body.end();
-    await this.done;
+    return this.done;
   }
 
   abort(reason: Error): void {

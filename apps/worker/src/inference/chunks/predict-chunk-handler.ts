@@ -155,16 +155,18 @@ async function predictChunk(
     }
     // Completing the uploads commits the parts: only while the job still runs.
     await stopUnlessRunning();
-    await Promise.all([predictions?.finish(), feedback?.finish(), review?.finish()]);
-    const etag = async (sink: UploadSink | undefined, kind: PartKind) =>
-      sink ? ((await deps.store.head(uriOf(kind)))?.etag ?? null) : null;
+    // The ETags S3 answered for these uploads, not a HEAD after them: a copy delivered at the same time may be
+    // rewriting the same key (same bytes), and a store without atomic writes (s3rver) shows it half-written.
+    const [predictionsEtag, feedbackEtag, reviewEtag] = await Promise.all(
+      [predictions, feedback, review].map(async (sink) => (sink ? ((await sink.finish()) ?? null) : null)),
+    );
     return {
       ...found(lease, scorer),
       counts,
       parts: {
-        predictions: await etag(predictions, 'predictions'),
-        feedback: await etag(feedback, 'feedback'),
-        review: await etag(review, 'review'),
+        predictions: predictionsEtag ?? null,
+        feedback: feedbackEtag ?? null,
+        review: reviewEtag ?? null,
       },
     };
   } catch (error) {
