@@ -7,7 +7,15 @@ import {
   uniquePrefix,
 } from '@shelfwise/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AppProcess, bearer, freePort, getJson, pollUntil, startApp } from '../support/app-process';
+import {
+  type AppProcess,
+  bearer,
+  freePort,
+  getJson,
+  pollUntil,
+  startApp,
+  waitReady,
+} from '../support/app-process';
 import {
   BAD_INPUT_CASES,
   type BadInputCase,
@@ -117,12 +125,7 @@ describe('bad input', () => {
     workerUrl = `http://127.0.0.1:${workerPort}`;
     apps.push(startApp('gateway', { ...env, PORT: String(port) }));
     apps.push(startApp('worker', { ...env, WORKER_PORT: String(workerPort) }));
-    for (const url of [api, workerUrl]) {
-      await pollUntil(
-        () => getJson(`${url}/readyz`),
-        (r) => r.status === 200,
-      );
-    }
+    await waitReady(api, workerUrl);
   });
 
   afterAll(async () => {

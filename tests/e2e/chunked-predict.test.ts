@@ -12,7 +12,7 @@ import {
   uniquePrefix,
 } from '@shelfwise/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AppProcess, freePort, getJson, pollUntil, startApp } from '../support/app-process';
+import { type AppProcess, freePort, pollUntil, startApp, waitReady } from '../support/app-process';
 import { type JobClient, jobClient } from '../support/job-client';
 import { logLines } from '../support/log-lines';
 import { parsePrometheusText, total } from '../support/prometheus-text';
@@ -65,10 +65,7 @@ describe('a predict job over more than PREDICT_CHUNK_ROWS rows', () => {
       WORKER_PORT: String(port),
     });
     apps.push(app);
-    await pollUntil(
-      () => getJson(`http://127.0.0.1:${port}/readyz`),
-      (r) => r.status === 200,
-    );
+    await waitReady(`http://127.0.0.1:${port}`);
     return Object.assign(app, { url: `http://127.0.0.1:${port}` });
   };
   /** The worker's shelfwise_rows_predicted_total, over every model version. */
@@ -102,10 +99,7 @@ describe('a predict job over more than PREDICT_CHUNK_ROWS rows', () => {
     };
     const port = await freePort();
     apps.push(startApp('gateway', { ...env, PORT: String(port) }));
-    await pollUntil(
-      () => getJson(`http://127.0.0.1:${port}/readyz`),
-      (r) => r.status === 200,
-    );
+    await waitReady(`http://127.0.0.1:${port}`);
     client = jobClient(`http://127.0.0.1:${port}`);
   });
 

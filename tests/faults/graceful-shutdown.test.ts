@@ -6,7 +6,7 @@ import {
   uniquePrefix,
 } from '@shelfwise/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AppProcess, freePort, getJson, pollUntil, startApp } from '../support/app-process';
+import { type AppProcess, freePort, pollUntil, startApp, waitReady } from '../support/app-process';
 import { predictionInput, trainingInput } from '../support/generated-csv';
 import { type JobClient, jobClient } from '../support/job-client';
 import { countByJob, logsOf } from '../support/log-lines';
@@ -28,10 +28,7 @@ describe('worker shutdown on SIGTERM', () => {
     const port = await freePort();
     const worker = startApp('worker', { ...env, ...extra, WORKER_PORT: String(port) });
     apps.push(worker);
-    await pollUntil(
-      () => getJson(`http://127.0.0.1:${port}/readyz`),
-      (r) => r.status === 200,
-    );
+    await waitReady(`http://127.0.0.1:${port}`);
     return worker;
   };
 
@@ -52,10 +49,7 @@ describe('worker shutdown on SIGTERM', () => {
     };
     const port = await freePort();
     apps.push(startApp('gateway', { ...env, PORT: String(port) }));
-    await pollUntil(
-      () => getJson(`http://127.0.0.1:${port}/readyz`),
-      (r) => r.status === 200,
-    );
+    await waitReady(`http://127.0.0.1:${port}`);
     client = jobClient(`http://127.0.0.1:${port}`);
   });
 

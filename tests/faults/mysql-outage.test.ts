@@ -1,7 +1,7 @@
 import { createPrismaClient, type Db, migrate } from '@shelfwise/db';
 import { createTestS3, MIGRATIONS_DIR, type TestS3, uniquePrefix } from '@shelfwise/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AppProcess, freePort, getJson, pollUntil, startApp } from '../support/app-process';
+import { type AppProcess, freePort, getJson, pollUntil, startApp, waitReady } from '../support/app-process';
 import { predictionInput } from '../support/generated-csv';
 import { type JobClient, jobClient } from '../support/job-client';
 import { type MariaDbServer, startMariaDb } from '../support/mariadb-server';
@@ -51,12 +51,7 @@ describe('MySQL stopped and started again', () => {
     worker = startApp('worker', { ...env, WORKER_PORT: String(workerPort) });
     apps.push(worker);
     workerUrl = `http://127.0.0.1:${workerPort}`;
-    for (const url of [gatewayUrl, workerUrl]) {
-      await pollUntil(
-        () => getJson(`${url}/readyz`),
-        (r) => r.status === 200,
-      );
-    }
+    await waitReady(gatewayUrl, workerUrl);
     client = jobClient(gatewayUrl);
   });
 

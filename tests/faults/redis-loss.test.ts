@@ -6,7 +6,7 @@ import {
   uniquePrefix,
 } from '@shelfwise/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AppProcess, freePort, getJson, pollUntil, startApp } from '../support/app-process';
+import { type AppProcess, freePort, startApp, waitReady } from '../support/app-process';
 import { predictionInput, trainingInput } from '../support/generated-csv';
 import { type JobClient, jobClient } from '../support/job-client';
 import { logLines, logsOf } from '../support/log-lines';
@@ -50,12 +50,7 @@ describe('Redis restarted with its data gone', () => {
     apps.push(startApp('gateway', { ...env, PORT: String(port) }));
     worker = startApp('worker', { ...env, WORKER_PORT: String(workerPort) });
     apps.push(worker);
-    for (const url of [`http://127.0.0.1:${port}`, `http://127.0.0.1:${workerPort}`]) {
-      await pollUntil(
-        () => getJson(`${url}/readyz`),
-        (r) => r.status === 200,
-      );
-    }
+    await waitReady(`http://127.0.0.1:${port}`, `http://127.0.0.1:${workerPort}`);
     client = jobClient(`http://127.0.0.1:${port}`);
   });
 
