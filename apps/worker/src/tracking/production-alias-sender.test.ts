@@ -66,8 +66,13 @@ describe("MLflow's production alias", () => {
     await new OutboxTracking({ db: fixture.database.db, onRecorded: () => undefined }).recordTraining(
       third.run,
     );
-    // Retries wait a minute here unless made due, so the test decides the order of the two alias entries.
-    const worker = fixture.worker({ MLFLOW_OUTBOX_INTERVAL_MS: '60000' });
+    // Retries wait a minute here unless made due, so the test decides the order of the two alias entries:
+    // the backoff's cap too (the fixture's 200 ms let a slow machine retry the superseded entry while MLflow
+    // was down, which ends it as SENT with nothing to do, before the test could order them).
+    const worker = fixture.worker({
+      MLFLOW_OUTBOX_INTERVAL_MS: '60000',
+      MLFLOW_OUTBOX_MAX_BACKOFF_MS: '60000',
+    });
     await drain(fixture, [worker]);
 
     await fixture.mlflow.stop();
