@@ -12,7 +12,7 @@ import {
   uniquePrefix,
 } from '@shelfwise/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AppProcess, freePort, pollUntil, startApp, waitReady } from '../support/app-process';
+import { type AppProcess, pollUntil, startReady } from '../support/app-process';
 import { type JobClient, jobClient } from '../support/job-client';
 import { logLines } from '../support/log-lines';
 import { parsePrometheusText, total } from '../support/prometheus-text';
@@ -56,17 +56,12 @@ describe('a predict job over more than PREDICT_CHUNK_ROWS rows', () => {
   const dataset = () => `s3://${s3.buckets.dataset}`;
 
   const launchWorker = async (extra: Record<string, string> = {}) => {
-    const port = await freePort();
-    const app = startApp('worker', {
-      ...env,
-      WORKER_QUEUES: 'inference',
-      PREDICT_CHUNK_ROWS: String(CHUNK_ROWS),
-      ...extra,
-      WORKER_PORT: String(port),
-    });
-    apps.push(app);
-    await waitReady(`http://127.0.0.1:${port}`);
-    return Object.assign(app, { url: `http://127.0.0.1:${port}` });
+    const { app, url } = await startReady(
+      'worker',
+      { ...env, WORKER_QUEUES: 'inference', PREDICT_CHUNK_ROWS: String(CHUNK_ROWS), ...extra },
+      apps,
+    );
+    return Object.assign(app, { url });
   };
   /** The worker's shelfwise_rows_predicted_total, over every model version. */
   const rowsPredicted = async (worker: { url: string }) =>
@@ -97,10 +92,7 @@ describe('a predict job over more than PREDICT_CHUNK_ROWS rows', () => {
       RECONCILE_MIN_AGE_MS: '0',
       LOG_LEVEL: 'info',
     };
-    const port = await freePort();
-    apps.push(startApp('gateway', { ...env, PORT: String(port) }));
-    await waitReady(`http://127.0.0.1:${port}`);
-    client = jobClient(`http://127.0.0.1:${port}`);
+    client = jobClient((await startReady('gateway', env, apps)).url);
   });
 
   afterAll(async () => {

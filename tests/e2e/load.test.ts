@@ -13,9 +13,9 @@ import { submitUnderLoad } from '../../scripts/bench/submission-load';
 import {
   type AppProcess,
   freePort,
-  getJson,
   pollUntil,
   startApp,
+  startReady,
   TEST_ADMIN_KEY,
 } from '../support/app-process';
 import { predictionInput } from '../support/generated-csv';
@@ -54,13 +54,7 @@ describe('submissions under load', () => {
     };
     connection = createRedis('redis://127.0.0.1:6379', 'worker');
     producer = new JobProducer({ connection, prefix: env.QUEUE_PREFIX as string, attempts: 3, backoffMs: 0 });
-    const port = await freePort();
-    gateway = `http://127.0.0.1:${port}`;
-    apps.push(startApp('gateway', { ...env, PORT: String(port), LOG_LEVEL: 'warn' }));
-    await pollUntil(
-      () => getJson(`${gateway}/readyz`),
-      (r) => r.status === 200,
-    );
+    gateway = (await startReady('gateway', { ...env, LOG_LEVEL: 'warn' }, apps)).url;
   });
 
   afterAll(async () => {

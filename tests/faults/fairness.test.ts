@@ -7,7 +7,7 @@ import {
   uniquePrefix,
 } from '@shelfwise/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AppProcess, bearer, freePort, startApp, waitReady } from '../support/app-process';
+import { type AppProcess, bearer, startReady } from '../support/app-process';
 import { predictionInput } from '../support/generated-csv';
 import { jobClient } from '../support/job-client';
 import { s3Env } from '../support/s3-env';
@@ -55,14 +55,9 @@ describe('fair share of inference workers between API keys', () => {
       WORKER_CONCURRENCY_INFERENCE: '1',
       LOG_LEVEL: 'warn',
     };
-    const port = await freePort();
-    apps.push(startApp('gateway', { ...env, PORT: String(port) }));
-    api = `http://127.0.0.1:${port}`;
-    await waitReady(api);
+    api = (await startReady('gateway', env, apps)).url;
     startWorker = async () => {
-      const workerPort = await freePort();
-      apps.push(startApp('worker', { ...env, WORKER_PORT: String(workerPort) }));
-      await waitReady(`http://127.0.0.1:${workerPort}`);
+      await startReady('worker', env, apps);
     };
   });
 

@@ -6,7 +6,7 @@ import {
   uniquePrefix,
 } from '@shelfwise/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AppProcess, freePort, pollUntil, startApp, waitReady } from '../support/app-process';
+import { type AppProcess, pollUntil, startReady } from '../support/app-process';
 import { predictionInput, trainingInput } from '../support/generated-csv';
 import { type JobClient, jobClient } from '../support/job-client';
 import { countByJob, logsOf } from '../support/log-lines';
@@ -25,11 +25,7 @@ describe('worker shutdown on SIGTERM', () => {
   const apps: AppProcess[] = [];
 
   const startWorker = async (extra: Record<string, string>) => {
-    const port = await freePort();
-    const worker = startApp('worker', { ...env, ...extra, WORKER_PORT: String(port) });
-    apps.push(worker);
-    await waitReady(`http://127.0.0.1:${port}`);
-    return worker;
+    return (await startReady('worker', { ...env, ...extra }, apps)).app;
   };
 
   beforeAll(async () => {
@@ -47,10 +43,7 @@ describe('worker shutdown on SIGTERM', () => {
       WORKER_STALLED_INTERVAL_MS: '500',
       LOG_LEVEL: 'info',
     };
-    const port = await freePort();
-    apps.push(startApp('gateway', { ...env, PORT: String(port) }));
-    await waitReady(`http://127.0.0.1:${port}`);
-    client = jobClient(`http://127.0.0.1:${port}`);
+    client = jobClient((await startReady('gateway', env, apps)).url);
   });
 
   afterAll(async () => {

@@ -1,7 +1,7 @@
 import { createS3Client, ObjectStore } from '@shelfwise/storage';
 import { createTestDatabase, type TestDatabase, uniquePrefix } from '@shelfwise/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AppProcess, freePort, getJson, pollUntil, startApp, waitReady } from '../support/app-process';
+import { type AppProcess, freePort, getJson, pollUntil, startApp, startReady } from '../support/app-process';
 import { predictionInput, trainingInput } from '../support/generated-csv';
 import { type JobClient, jobClient } from '../support/job-client';
 import { type S3Server, startS3Server } from '../support/s3-server';
@@ -46,10 +46,7 @@ describe('S3 unavailable', () => {
       S3_RETRY_MS: '300',
       LOG_LEVEL: 'info',
     };
-    const port = await freePort();
-    gatewayUrl = `http://127.0.0.1:${port}`;
-    apps.push(startApp('gateway', { ...env, PORT: String(port) }));
-    await waitReady(gatewayUrl);
+    gatewayUrl = (await startReady('gateway', env, apps)).url;
     client = jobClient(gatewayUrl);
   });
 

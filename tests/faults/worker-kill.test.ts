@@ -6,7 +6,7 @@ import {
   uniquePrefix,
 } from '@shelfwise/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AppProcess, freePort, getJson, pollUntil, startApp } from '../support/app-process';
+import { type AppProcess, startReady } from '../support/app-process';
 import { predictionInput, trainingInput } from '../support/generated-csv';
 import { type JobClient, jobClient } from '../support/job-client';
 import { logLines, logsOf } from '../support/log-lines';
@@ -26,14 +26,7 @@ describe('a worker killed in the middle of a job', () => {
   const apps: AppProcess[] = [];
 
   const launch = async (name: 'gateway' | 'worker', extra: Record<string, string>) => {
-    const port = await freePort();
-    const app = startApp(name, { ...env, ...extra, PORT: String(port), WORKER_PORT: String(port) });
-    apps.push(app);
-    await pollUntil(
-      () => getJson(`http://127.0.0.1:${port}/readyz`),
-      (r) => r.status === 200,
-    );
-    return { app, url: `http://127.0.0.1:${port}` };
+    return startReady(name, { ...env, ...extra }, apps);
   };
 
   beforeAll(async () => {

@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
+import { freePort } from '@shelfwise/test-kit';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -97,6 +98,24 @@ export async function waitReady(...urls: string[]): Promise<void> {
       (r) => r.status === 200,
     );
   }
+}
+
+/**
+ * Starts an app on a free port of its own (PORT for the gateway, WORKER_PORT for a worker) and waits until its
+ * /readyz answers 200; `url` is its base URL. The process joins `started` before the wait, so the caller's
+ * cleanup stops it even when it never becomes ready.
+ */
+export async function startReady(
+  name: 'gateway' | 'worker',
+  env: Record<string, string>,
+  started: AppProcess[],
+): Promise<{ app: AppProcess; url: string }> {
+  const port = await freePort();
+  const app = startApp(name, { ...env, [name === 'gateway' ? 'PORT' : 'WORKER_PORT']: String(port) });
+  started.push(app);
+  const url = `http://127.0.0.1:${port}`;
+  await waitReady(url);
+  return { app, url };
 }
 
 /** SIGKILL, as a crash or a lost host, and wait for the exit; nothing when it is not running. */

@@ -5,7 +5,7 @@ import {
   type TestS3,
   uniquePrefix,
 } from '@shelfwise/test-kit';
-import { type AppProcess, freePort, getJson, pollUntil, startApp, TEST_ADMIN_KEY } from './app-process';
+import { type AppProcess, freePort, startApp, TEST_ADMIN_KEY, waitReady } from './app-process';
 import { type JobClient, jobClient } from './job-client';
 import { s3Env } from './s3-env';
 
@@ -51,10 +51,7 @@ export async function startSystem(
     await database.drop();
   };
   try {
-    await pollUntil(
-      () => getJson(`${api}/readyz`),
-      (r) => r.status === 200,
-    );
+    await waitReady(api);
   } catch (error) {
     const output = apps.map((app) => app.output()).join('\n');
     await stop();
