@@ -200,7 +200,7 @@ export class Reconciler {
     if (!isActive(await jobs.findById(row.id))) return 'unchanged';
     if (state === 'unknown') {
       // As at submission: payload built from the row, fair-share priority its place in its owner's backlog now.
-      await this.recorded.enqueue(row);
+      await this.recorded.enqueue(row, queued);
       return 'enqueued';
     }
     // The runner marks the row before BullMQ fails a job; a failed job with an unfinished row was failed by

@@ -1,4 +1,4 @@
-import { queuedJobOf, type RecordedJobType } from '@shelfwise/contracts';
+import { type QueuedJob, queuedJobOf, type RecordedJobType } from '@shelfwise/contracts';
 import type { Job as QueueJob } from 'bullmq';
 import { EnqueueFailedError } from './enqueue-failed-error';
 import type { JobProducer } from './job-producer';
@@ -65,9 +65,14 @@ export class RecordedJobQueue<New, Row extends RecordedJob> {
     return row;
   }
 
-  /** Enqueues a recorded job (again: the reconciler's way back after Redis lost it). */
-  async enqueue(row: Row): Promise<QueueJob> {
-    const queued = queuedJobOf(row.type, row.input, row.id, row.inputVersions);
+  /**
+   * Enqueues a recorded job (again: the reconciler's way back after Redis lost it); `queued` is the row's
+   * queue job when the caller has built it already (the reconciler, to find its queue).
+   */
+  async enqueue(
+    row: Row,
+    queued: QueuedJob = queuedJobOf(row.type, row.input, row.id, row.inputVersions),
+  ): Promise<QueueJob> {
     // Its place in its owner's backlog, computed from MySQL, so a job enqueued again keeps its standing.
     const priority = await ownerPriority(this.records, row);
     return this.producer.enqueue(queued, row.id, { priority });
