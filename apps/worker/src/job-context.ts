@@ -1,4 +1,4 @@
-import type { JobName, JobPayload, JobReport } from '@shelfwise/contracts';
+import type { JobName, JobPayload, JobReport, PayloadBody } from '@shelfwise/contracts';
 import type { InputVersion } from '@shelfwise/db';
 import type { Logger } from '@shelfwise/logger';
 
@@ -39,7 +39,7 @@ export interface JobContext {
    */
   waitForChildren<N extends JobName>(
     name: N,
-    children: readonly { id: string; payload: JobPayload<N> }[],
+    children: readonly { id: string; body: PayloadBody<JobPayload<N>> }[],
   ): Promise<void>;
 }
 

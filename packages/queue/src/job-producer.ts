@@ -2,9 +2,11 @@ import {
   JOBS,
   type JobName,
   type JobPayload,
+  type PayloadBody,
   QUEUE_NAMES,
   type QueuedJob,
   type QueueName,
+  queuedJob,
 } from '@shelfwise/contracts';
 import { FlowProducer, type Job, type JobsOptions, Queue } from 'bullmq';
 import type { Cluster, Redis } from 'ioredis';
@@ -82,15 +84,16 @@ export class JobProducer {
   async addChildren<N extends JobName>(
     parent: { id: string; queue: string },
     name: N,
-    children: readonly { id: string; payload: JobPayload<N> }[],
+    children: readonly { id: string; body: PayloadBody<JobPayload<N>> }[],
   ): Promise<void> {
     const definition = JOBS[name];
     this.flows ??= new FlowProducer({ connection: this.options.connection, prefix: this.options.prefix });
     await this.flows.addBulk(
-      children.map(({ id, payload }) => ({
+      children.map(({ id, body }) => ({
         name,
         queueName: definition.queue,
-        data: definition.payload.parse(payload),
+        // The catalog's current version, as `queuedJob` writes it for a job of its own.
+        data: queuedJob(name, body).payload,
         opts: { ...this.jobOptions(name), jobId: id, parent, failParentOnFailure: true },
       })),
     );

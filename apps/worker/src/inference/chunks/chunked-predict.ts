@@ -91,8 +91,7 @@ export class ChunkedPredict {
         'predict-chunk',
         pending.map((chunk) => ({
           id: chunkJobId(jobId, chunk.index),
-          payload: {
-            v: 1,
+          body: {
             jobId,
             chunk: chunk.index,
             inputUri: payload.inputUri,
