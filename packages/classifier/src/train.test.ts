@@ -59,10 +59,13 @@ describe('train', () => {
             last = done;
             events.push(done);
           },
+          // A turn after every block of rows: on a fast machine a whole 36,000-row epoch can fit in one 20 ms
+          // slice (CI on a quiet machine saw no report before the first epoch ended).
+          sliceMs: 0,
         },
       );
-      // 36,000 rows an epoch: its slices (20 ms) end many times before it does, on any machine, and the
-      // share reported moves within each epoch.
+      // 36,000 rows an epoch in blocks of 512: many turns before it ends, and the share reported moves
+      // within each epoch.
       const highest = (from: number, to: number) =>
         Math.max(0, ...events.slice(from, to).filter((e) => typeof e === 'number'));
       const firstEnd = events.indexOf('epoch 1');

@@ -38,6 +38,8 @@ export interface TrainHooks {
    * epoch then still shows progress, so a watchdog on progress never mistakes a healthy training for a stuck one.
    */
   onProgress?(done: number): void | Promise<void>;
+  /** How long training computes between turns of the event loop (and progress reports); default 20 ms. */
+  sliceMs?: number;
 }
 
 interface TrainedCommon {
@@ -106,7 +108,7 @@ export async function train(
   const merged: TrainOptions = { ...DEFAULT_TRAIN_OPTIONS, ...options };
   const opts = { ...merged, learningRate: merged.learningRate ?? DEFAULT_LEARNING_RATES[merged.optimizer] };
   validateOptions(opts);
-  const slicer = new TimeSlicer(hooks.onProgress && ((done) => hooks.onProgress?.(done)));
+  const slicer = new TimeSlicer(hooks.onProgress && ((done) => hooks.onProgress?.(done)), hooks.sliceMs);
   const split = opts.validation
     ? { train: [...examples], validation: [...opts.validation] }
     : await splitInSlices(examples, opts.validationRule, slicer);
