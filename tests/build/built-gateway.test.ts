@@ -117,6 +117,13 @@ describe('the built gateway', () => {
     expect([...closure].filter((name) => NOT_IN_GATEWAY.includes(name))).toEqual([]);
   });
 
+  it("ships Prisma's query compiler as a .wasm file beside the bundle, not as base64 inside it", () => {
+    const wasm = readFileSync(join(GATEWAY, 'dist/query_compiler_small_bg.mysql.wasm'));
+    // Every WebAssembly module starts with "\0asm"; in base64 that is "AGFzbQ".
+    expect(wasm.subarray(0, 4).toString('latin1')).toBe('\0asm');
+    expect(readFileSync(join(GATEWAY, 'dist/main.js'), 'utf8')).not.toContain('AGFzbQ');
+  });
+
   it('leaves s3rver out of the worker too, which needs onnxruntime-node', () => {
     const closure = dependencyClosure(join(ROOT, 'apps/worker'));
     expect(closure.has('onnxruntime-node')).toBe(true);
