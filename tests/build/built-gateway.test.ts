@@ -29,7 +29,8 @@ interface Metafile {
   outputs: Record<string, { imports: { path: string; external?: boolean }[] }>;
 }
 
-// The gateway as its image runs it: `pnpm build`'s bundle under plain node, and what ships beside it.
+// The gateway as its image runs it: `pnpm build`'s bundle under plain node by the image's command (with its
+// node flags and malloc setting), and what ships beside it.
 describe('the built gateway', () => {
   let database: TestDatabase;
   let s3: TestS3;
@@ -54,7 +55,7 @@ describe('the built gateway', () => {
     expect(stdout).toMatch(/^applied \d+ migration\(s\) to sw_test_built_gateway_/);
   });
 
-  it('starts with node on dist/main.js, answers /readyz, and serves the console, docs and bull-board', async () => {
+  it('starts by its image command (node on dist/main.js), answers /readyz, serves the console, docs, bull-board', async () => {
     const port = await freePort();
     gateway = startApp(
       'gateway',
