@@ -97,9 +97,20 @@ export class Featurizer {
    * features.
    */
   featurizeInto(text: string, ids: Int32Array, weights: Float32Array, offset: number, start = 0): number {
-    const { maxLength } = this.settings;
+    const count = this.featurizeRow(text, ids, weights, offset, start);
+    const end = offset + this.settings.maxLength;
+    ids.fill(0, offset + count, end);
+    weights.fill(0, offset + count, end);
+    return count;
+  }
+
+  /**
+   * Like `featurizeInto` without the padding: writes only the real features and returns how many. The
+   * arrays still need room for `maxLength` entries from `offset` (the scan writes before it truncates).
+   */
+  featurizeRow(text: string, ids: Int32Array, weights: Float32Array, offset: number, start = 0): number {
     const length = this.#normalize(text, start);
-    let count = this.#emit(length, ids, offset, maxLength);
+    let count = this.#emit(length, ids, offset, this.settings.maxLength);
     const wordFeatures = this.#wordFeatures;
     if (this.#distinct) {
       // Repeats are rare in product names, so they are merged after the fact, in place.
@@ -115,8 +126,6 @@ export class Featurizer {
     } else if (count > 0) {
       weights.fill(1 / count, offset, offset + count);
     }
-    ids.fill(0, offset + count, offset + maxLength);
-    weights.fill(0, offset + count, offset + maxLength);
     return count;
   }
 
