@@ -115,9 +115,10 @@ export class Featurizer {
     if (this.#distinct) {
       // Repeats are rare in product names, so they are merged after the fact, in place.
       const words = this.#merge(ids, weights, offset, 0, wordFeatures, 0);
-      count = this.#merge(ids, weights, offset, wordFeatures, count, words);
-      sublinearUnitLength(weights, offset, offset + words);
-      sublinearUnitLength(weights, offset + words, offset + count);
+      const distinct = this.#merge(ids, weights, offset, wordFeatures, count, words);
+      sublinearUnitLength(weights, offset, offset + words, words < wordFeatures);
+      sublinearUnitLength(weights, offset + words, offset + distinct, distinct - words < count - wordFeatures);
+      count = distinct;
     } else if (wordFeatures > 0 && count > wordFeatures) {
       // Word n-grams and character n-grams each carry half of the weight when both are present: character
       // n-grams outnumber words about four to one and would otherwise drown the words (measured: +0.003 F1).
@@ -213,13 +214,20 @@ export class Featurizer {
    * then a space. ASCII text takes a table lookup per char; other text is first normalised as a whole.
    */
   #normalize(text: string, start: number): number {
-    let from = start;
-    let s = text;
-    if (!isAscii(text, start)) {
-      s = this.#prepareUnicode(start > 0 ? text.slice(start) : text);
-      from = 0;
-    }
+    if (this.#codes.length < text.length - start + 2) this.#grow(text.length - start + 2);
+    // Most texts are ASCII: scanned as they are, without a pass to check that first.
+    const length = this.#scan(text, start, true);
+    if (length > 0) return length;
+    const s = this.#prepareUnicode(start > 0 ? text.slice(start) : text);
     if (this.#codes.length < s.length + 2) this.#grow(s.length + 2);
+    return this.#scan(s, 0, false);
+  }
+
+  /**
+   * The scan of #normalize from `start`. With `asciiOnly` it returns 0 (no normalised text is that short)
+   * at the first char beyond ASCII, so that the caller can normalise the text as a whole first.
+   */
+  #scan(s: string, start: number, asciiOnly: boolean): number {
     // Locals rather than fields in the loop: V8 then keeps them in registers.
     const codes = this.#codes;
     const asciiMap = this.#asciiMap;
@@ -230,12 +238,13 @@ export class Featurizer {
     // Each word's FNV-1a hash is built during the scan, so word n-grams need no second pass.
     let hash = 0;
     codes[0] = SPACE;
-    for (let i = from; i < s.length; i++) {
+    for (let i = start; i < s.length; i++) {
       let code = s.charCodeAt(i);
       let mapped: number;
       if (code < 128) {
         mapped = asciiMap[code] as number;
       } else {
+        if (asciiOnly) return 0;
         if (code >= 0xd800 && code < 0xdc00 && i + 1 < s.length) {
           const low = s.charCodeAt(i + 1);
           if (low >= 0xdc00 && low < 0xe000) {
@@ -297,11 +306,6 @@ export function featurize(text: string): Features {
   return defaultFeaturizer.featurize(text);
 }
 
-function isAscii(text: string, start: number): boolean {
-  for (let i = start; i < text.length; i++) if (text.charCodeAt(i) >= 128) return false;
-  return true;
-}
-
 /** Feeds the UTF-8 bytes of one code point into an FNV-1a state. */
 function feedCodePoint(h: number, code: number): number {
   if (code < 0x80) return Math.imul(h ^ code, FNV_PRIME);
@@ -328,8 +332,16 @@ function bucketOf(hash: number, shift: number): number {
   return Math.imul(hash, 0x9e3779b1) >>> shift;
 }
 
-/** Turns the counts in `weights[from..to)` into 1 + ln(count), scaled to unit length. */
-function sublinearUnitLength(weights: Float32Array, from: number, to: number): void {
+/**
+ * Turns the counts in `weights[from..to)` into 1 + ln(count), scaled to unit length. Without `repeats`
+ * every count is 1 (as for most names), and so is every weight before the scaling.
+ */
+function sublinearUnitLength(weights: Float32Array, from: number, to: number, repeats: boolean): void {
+  if (!repeats) {
+    const scale = 1 / Math.sqrt(to - from);
+    for (let i = from; i < to; i++) weights[i] = scale;
+    return;
+  }
   let squares = 0;
   for (let i = from; i < to; i++) {
     const n = weights[i] as number;
