@@ -48,9 +48,13 @@ export class Featurizer {
   readonly #maxWords: number;
   readonly #minChars: number;
   readonly #maxChars: number;
-  /** `hashed-ngrams-2`: repeats are merged, with a bit filter of the ids seen in the current group. */
+  /**
+   * `hashed-ngrams-2`: repeats are merged. `#stamps[id & 1023] === #group` marks ids (almost always one)
+   * seen in the current group, so a new group needs no clearing.
+   */
   readonly #distinct: boolean;
-  readonly #seen = new Int32Array(32);
+  readonly #stamps = new Int32Array(1024);
+  #group = 0;
   #wordFeatures = 0;
 
   constructor(settings: FeaturizerSettings = DEFAULT_FEATURIZER_SETTINGS) {
@@ -175,8 +179,8 @@ export class Featurizer {
 
   /**
    * Moves the distinct ids of `ids[offset + from .. offset + to)` to `offset + into` onwards, each with its
-   * number of occurrences in `weights`; returns the end of the distinct ids. A 1,024-bit filter of the ids
-   * seen answers "new" for almost every id; only a filter hit is looked up among the ids kept so far.
+   * number of occurrences in `weights`; returns the end of the distinct ids. The stamps answer "new" for
+   * almost every id; only a stamped slot is looked up among the ids kept so far.
    */
   #merge(
     ids: Int32Array,
@@ -186,14 +190,15 @@ export class Featurizer {
     to: number,
     into: number,
   ): number {
-    const seen = this.#seen;
-    seen.fill(0);
+    const stamps = this.#stamps;
+    // A stamp left from 2^32 groups ago only costs a look among the ids kept.
+    const group = (this.#group + 1) | 0;
+    this.#group = group;
     let n = into;
     for (let i = from; i < to; i++) {
       const id = ids[offset + i] as number;
-      const word = (id >>> 5) & 31;
-      const bit = 1 << (id & 31);
-      if (((seen[word] as number) & bit) !== 0) {
+      const slot = id & 1023;
+      if (stamps[slot] === group) {
         let j = into;
         while (j < n && ids[offset + j] !== id) j++;
         if (j < n) {
@@ -201,7 +206,7 @@ export class Featurizer {
           continue;
         }
       }
-      seen[word] = (seen[word] as number) | bit;
+      stamps[slot] = group;
       ids[offset + n] = id;
       weights[offset + n] = 1;
       n++;
