@@ -121,7 +121,12 @@ export class Featurizer {
       const words = this.#merge(ids, weights, offset, 0, wordFeatures, 0);
       const distinct = this.#merge(ids, weights, offset, wordFeatures, count, words);
       sublinearUnitLength(weights, offset, offset + words, words < wordFeatures);
-      sublinearUnitLength(weights, offset + words, offset + distinct, distinct - words < count - wordFeatures);
+      sublinearUnitLength(
+        weights,
+        offset + words,
+        offset + distinct,
+        distinct - words < count - wordFeatures,
+      );
       count = distinct;
     } else if (wordFeatures > 0 && count > wordFeatures) {
       // Word n-grams and character n-grams each carry half of the weight when both are present: character

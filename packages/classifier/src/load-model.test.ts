@@ -191,7 +191,10 @@ describe('loadModel', () => {
     expect(padded.manifest.inputLayout).toBe('padded');
     // Batches of 3 include ones where every row has a path, so the ragged graph gets only its padding entry.
     const withPaths = ['tea Acme', 'laundry Acme', 'paper goods x', ...texts];
-    const [a, b] = [await loadModel({ ...padded, batchSize: 3 }), await loadModel({ ...linear(), batchSize: 3 })];
+    const [a, b] = [
+      await loadModel({ ...padded, batchSize: 3 }),
+      await loadModel({ ...linear(), batchSize: 3 }),
+    ];
     const [fromPadded, fromRagged] = [await a.predict(withPaths), await b.predict(withPaths)];
     await Promise.all([a.release(), b.release()]);
     fromRagged.forEach((p, i) => {
