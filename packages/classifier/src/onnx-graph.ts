@@ -128,7 +128,7 @@ export function buildRaggedPathLinearOnnxGraph(params: PathLinearParameters): Ui
     input: [
       valueInfo(ONNX_INPUT_IDS, DataType.INT32, ['n']),
       valueInfo(ONNX_INPUT_WEIGHTS, DataType.FLOAT, ['n', classes]),
-      valueInfo(ONNX_INPUT_OFFSETS, DataType.INT32, ['rows']),
+      valueInfo(ONNX_INPUT_OFFSETS, DataType.INT32, ['batch_plus_one']),
       valueInfo(ONNX_INPUT_PATH, DataType.INT32, ['batch']),
     ],
     output: [valueInfo(ONNX_OUTPUT, DataType.FLOAT, ['batch', classes])],
