@@ -53,6 +53,26 @@ function expectedProbabilities(model: TrainedModel, text: string): Float32Array 
   return out;
 }
 
+/** Loads a fixture model written by an older exporter and checks the predictions recorded with it. */
+async function expectRecordedPredictions(fixture: string, manifest: Record<string, unknown>): Promise<void> {
+  const dir = fileURLToPath(new URL(`./fixtures/${fixture}/`, import.meta.url));
+  const expected = JSON.parse(readFileSync(`${dir}expected.json`, 'utf8')) as {
+    text: string;
+    label: string;
+    probabilities: number[];
+  }[];
+  const predictor = await loadModel(await readModelFiles(dir));
+  expect(predictor.manifest).toMatchObject(manifest);
+  const predictions = await predictor.predict(expected.map((e) => e.text));
+  await predictor.release();
+  predictions.forEach((p, i) => {
+    expect(p.label).toBe(expected[i]?.label);
+    p.probabilities.forEach((q, c) => {
+      expect(Math.abs(q - (expected[i]?.probabilities[c] as number))).toBeLessThan(1e-6);
+    });
+  });
+}
+
 describe.each(architectures)('exportModel + loadModel, %s', (architecture) => {
   const model = () => trained[architecture] as TrainedModel;
   const files = () => exported[architecture] as ExportedModel;
@@ -123,25 +143,11 @@ describe('loadModel', () => {
 
   it("serves a model in today's format 1 (written by the exporter before architectures) unchanged", async () => {
     // Made at commit 7ae87d1: train(syntheticExamples(300, 2), { epochs: 3, seed: 1, dim: 4, buckets 2^10 }).
-    const dir = fileURLToPath(new URL('./fixtures/embedding-bag-v1/', import.meta.url));
-    const expected = JSON.parse(readFileSync(`${dir}expected.json`, 'utf8')) as {
-      text: string;
-      label: string;
-      probabilities: number[];
-    }[];
-    const predictor = await loadModel(await readModelFiles(dir));
-    expect(predictor.manifest).toMatchObject({
+    await expectRecordedPredictions('embedding-bag-v1', {
       formatVersion: 1,
       architecture: 'embedding-bag',
+      inputLayout: 'padded',
       trainingSet: null,
-    });
-    const predictions = await predictor.predict(expected.map((e) => e.text));
-    await predictor.release();
-    predictions.forEach((p, i) => {
-      expect(p.label).toBe(expected[i]?.label);
-      p.probabilities.forEach((q, c) => {
-        expect(Math.abs(q - (expected[i]?.probabilities[c] as number))).toBeLessThan(1e-6);
-      });
     });
   });
 
@@ -161,27 +167,12 @@ describe('loadModel', () => {
   });
 
   it('serves a path-table model of format 2 (padded graph) unchanged', async () => {
-    // Made at commit 97835b3 (bench/.scratch-fixture.ts, not kept): train(syntheticCatalogue(400, 2),
-    // { epochs: 3, seed: 1, featurizer: { buckets: 2 ** 10 } }), exported with createdAt 2026-01-02.
-    const dir = fileURLToPath(new URL('./fixtures/path-table-linear-svm-v2/', import.meta.url));
-    const expected = JSON.parse(readFileSync(`${dir}expected.json`, 'utf8')) as {
-      text: string;
-      label: string;
-      probabilities: number[];
-    }[];
-    const predictor = await loadModel(await readModelFiles(dir));
-    expect(predictor.manifest).toMatchObject({
+    // Made at commit 97835b3: train(syntheticCatalogue(400, 2), { epochs: 3, seed: 1, featurizer:
+    // { buckets: 2 ** 10 } }), exported with createdAt 2026-01-02, predictions of 18 texts recorded.
+    await expectRecordedPredictions('path-table-linear-svm-v2', {
       formatVersion: 2,
       architecture: 'path-table-linear-svm',
       inputLayout: 'padded',
-    });
-    const predictions = await predictor.predict(expected.map((e) => e.text));
-    await predictor.release();
-    predictions.forEach((p, i) => {
-      expect(p.label).toBe(expected[i]?.label);
-      p.probabilities.forEach((q, c) => {
-        expect(Math.abs(q - (expected[i]?.probabilities[c] as number))).toBeLessThan(1e-6);
-      });
     });
   });
 
