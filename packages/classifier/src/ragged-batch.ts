@@ -51,7 +51,7 @@ export class RaggedBatch implements BatchEncoder {
       this.paths.match(text, match);
       this.#pathRows[i] = match.row;
       if (match.row === 0) {
-        const count = this.featurizer.featurizeRow(text, ids, rowWeights, n, match.end);
+        const count = this.featurizer.featurizeRow(text, ids, rowWeights, n);
         for (let k = n; k < n + count; k++) {
           const w = rowWeights[k] as number;
           for (let c = k * classes; c < (k + 1) * classes; c++) weights[c] = w;
