@@ -145,21 +145,25 @@ export class JobRepository {
    * creation order (created_at, then id: rows of the same millisecond still get distinct places), counted
    * up to `cap` at most: a flood's cost per submission stays bounded however long the flood.
    */
-  countOwnerBacklog(
+  async countOwnerBacklog(
     owner: string | null,
     types: JobType[],
     upTo: { id: string; createdAt: Date },
     cap: number,
   ): Promise<number> {
-    return this.db.job.count({
-      take: cap,
-      where: {
-        apiKeyId: owner,
-        type: { in: types },
-        status: { in: ACTIVE },
-        OR: [{ createdAt: { lt: upTo.createdAt } }, { createdAt: upTo.createdAt, id: { lte: upTo.id } }],
-      },
-    });
+    // Raw, because Prisma's count with `take` orders its subquery by id: MySQL then reads and sorts every
+    // unfinished job of the owner before the LIMIT applies (15 ms a count at a 3,000-job backlog, every
+    // submission's largest cost). Unordered, the LIMIT stops the scan of the (api_key_id, status, type,
+    // created_at) index at `cap` entries.
+    const owned = owner === null ? Prisma.sql`api_key_id IS NULL` : Prisma.sql`api_key_id = ${owner}`;
+    const [counted] = await this.db.$queryRaw<[{ n: bigint | number }]>`
+      SELECT COUNT(*) AS n FROM (
+        SELECT 1 FROM jobs
+        WHERE ${owned} AND status IN (${Prisma.join(ACTIVE)}) AND type IN (${Prisma.join(types)})
+          AND (created_at < ${upTo.createdAt} OR (created_at = ${upTo.createdAt} AND id <= ${upTo.id}))
+        LIMIT ${cap}
+      ) AS backlog`;
+    return Number(counted?.n ?? 0);
   }
 
   /** Newest first; a stable order (created_at, id) so pages never skip or repeat a row. */
