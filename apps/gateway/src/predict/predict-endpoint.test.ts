@@ -1,7 +1,9 @@
+import { once } from 'node:events';
+import { type IncomingMessage, request } from 'node:http';
 import { METRIC } from '@shelfwise/metrics';
 import { freePort } from '@shelfwise/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, startGateway, type TestGateway } from '../../test/test-gateway';
+import { call, startGateway, TEST_ADMIN_KEY, type TestGateway } from '../../test/test-gateway';
 import { createTestServices, type TestServices, unreachableProducer } from '../../test/test-services';
 
 const TIMEOUT_MS = 300;
@@ -142,6 +144,36 @@ describe('POST /v1/predict beside the Express routes', () => {
     const answer = await predict(body, headers);
     expect(answer.status).toBe(status);
     expect(answer.body.error.message).toMatch(message);
+  });
+
+  // Raw node:http requests: a streamed body without Content-Length, and a client that leaves mid-body.
+  const rawPost = (headers: Record<string, string | number>) =>
+    request(`${gateway.url}/v1/predict`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${TEST_ADMIN_KEY}`, ...headers },
+    });
+
+  it('refuses a streamed body as soon as it passes 1 MiB, with an answer, not a dropped connection', async () => {
+    const sending = rawPost({ 'transfer-encoding': 'chunked' });
+    const answered = once(sending, 'response') as Promise<[IncomingMessage]>;
+    sending.on('error', () => {});
+    const chunk = `{"texts": ["${'x'.repeat(64 * 1024)}`;
+    for (let i = 0; i < 20 && !sending.destroyed; i++) sending.write(chunk);
+    sending.end();
+    const [response] = await answered;
+    expect(response.statusCode).toBe(413);
+    response.resume();
+  });
+
+  it('keeps serving after a client goes away in the middle of its body', async () => {
+    const leaving = rawPost({ 'content-length': 1_000 });
+    leaving.on('error', () => {});
+    const closed = new Promise((resolve) => leaving.once('close', resolve));
+    // Gone once the first bytes are on the wire: the gateway is mid-body, waiting for 986 more.
+    leaving.write('{"texts": ["mi', () => leaving.destroy());
+    await closed;
+    const answer = await predict({ texts: [] });
+    expect(answer.status).toBe(400);
   });
 
   it('reads no body of another content type, as express.json does: texts are missing', async () => {
