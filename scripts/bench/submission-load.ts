@@ -1,4 +1,11 @@
-import autocannon from 'autocannon';
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+const LOAD_PROCESS = fileURLToPath(new URL('./submission-load-process.ts', import.meta.url));
+// Where `--import tsx` resolves from.
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 export interface SubmissionLoadOptions {
   /** The gateway, e.g. http://127.0.0.1:8000 */
@@ -23,35 +30,15 @@ export interface SubmissionLoad {
 }
 
 /**
- * `submissions` POST /v1/predict/csv from `connections` concurrent clients (autocannon), collecting the
- * job id of every accepted submission so the caller can check that each one exists exactly once.
+ * `submissions` POST /v1/predict/csv from `connections` concurrent clients (autocannon, in a process of its
+ * own: in the caller's it would share an event loop with whatever else the caller serves, such as the
+ * benchmarks' embedded S3), collecting the job id of every accepted submission so the caller can check that
+ * each one exists exactly once.
  */
 export async function submitUnderLoad(options: SubmissionLoadOptions): Promise<SubmissionLoad> {
-  const jobIds: string[] = [];
-  const statuses: Record<number, number> = {};
-  const result = await autocannon({
-    url: `${options.gateway}/v1/predict/csv`,
-    connections: options.connections,
-    amount: options.submissions,
-    timeout: 30,
-    requests: [
-      {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${options.apiKey}` },
-        body: JSON.stringify({ input_file_s3: options.inputUri }),
-        onResponse: (status, body) => {
-          statuses[status] = (statuses[status] ?? 0) + 1;
-          if (status === 202) jobIds.push((JSON.parse(body) as { job_id: string }).job_id);
-        },
-      },
-    ],
+  const { stdout } = await run(process.execPath, ['--import', 'tsx', LOAD_PROCESS, JSON.stringify(options)], {
+    cwd: ROOT,
+    maxBuffer: 256 * 1024 * 1024,
   });
-  if (result.errors > 0) statuses[0] = result.errors;
-  return {
-    jobIds,
-    statuses,
-    perSecond: jobIds.length / result.duration,
-    latencyMs: { p50: result.latency.p50, p99: result.latency.p99, max: result.latency.max },
-    durationS: result.duration,
-  };
+  return JSON.parse(stdout) as SubmissionLoad;
 }

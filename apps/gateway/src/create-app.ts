@@ -1,3 +1,4 @@
+import type { RequestListener } from 'node:http';
 import {
   ApiKeyRepository,
   type Db,
@@ -13,13 +14,16 @@ import type { ObjectStore } from '@shelfwise/storage';
 import type { QueueEvents } from 'bullmq';
 import express, { type Express } from 'express';
 import { authenticate } from './auth/authenticate';
+import { Authenticator } from './auth/authenticator';
+import { MinuteCounter } from './auth/minute-counter';
 import { rateLimit } from './auth/rate-limit';
+import { RateLimiter } from './auth/rate-limiter';
 import { requireAdmin } from './auth/require-admin';
 import { NotFoundError } from './errors/not-found-error';
 import { errorHandler } from './http/error-handler';
-import { jsonBody } from './http/json-body';
+import { JSON_BODY_LIMIT_BYTES, jsonBody } from './http/json-body';
 import { requestMetrics } from './http/request-metrics';
-import { securityHeaders } from './http/security-headers';
+import { SecurityHeaders } from './http/security-headers';
 import { JobCanceller } from './jobs/job-canceller';
 import { JobSubmitter } from './jobs/job-submitter';
 import { createGatewayMetrics, type GatewayMetricsOptions } from './metrics/create-gateway-metrics';
@@ -27,6 +31,7 @@ import { ModelRegistry } from './models/model-registry';
 import { openApiDocument } from './openapi/openapi-document';
 import { API_INFO, OPERATIONS } from './openapi/operations';
 import { type OnlineBatching, OnlinePredictor } from './predict/online-predictor';
+import { PredictEndpoint } from './predict/predict-endpoint';
 import { ADMIN_QUEUES_PATH, adminRoutes } from './routes/admin-routes';
 import { consoleRoutes } from './routes/console-routes';
 import { docsRoutes } from './routes/docs-routes';
@@ -34,7 +39,6 @@ import { jobRoutes } from './routes/job-routes';
 import { modelRoutes } from './routes/model-routes';
 import { monitoringRoutes } from './routes/monitoring-routes';
 import { outputRoutes } from './routes/output-routes';
-import { predictRoutes } from './routes/predict-routes';
 import { submitRoutes } from './routes/submit-routes';
 import { uploadRoutes } from './routes/upload-routes';
 import { InputAccess } from './tenancy/input-access';
@@ -71,8 +75,17 @@ export interface GatewayDependencies {
   s3AllowedPrefixes?: string[] | undefined;
 }
 
+/** The HTTP surface: what the server runs for each request, and the Express app that serves most of them. */
+export interface Gateway {
+  /** The node:http request listener: POST /v1/predict directly, everything else through Express. */
+  handle: RequestListener;
+  app: Express;
+  /** `METHOD /path` of the routes served before Express (the OpenAPI document covers them too). */
+  directRoutes: string[];
+}
+
 /** The HTTP surface. Dependencies come in as parameters, so tests build it against real services. */
-export function createApp(deps: GatewayDependencies): Express {
+export function createApp(deps: GatewayDependencies): Gateway {
   const { logger, producer } = deps;
   const jobs = new JobRepository(deps.db);
   const access = new InputAccess(jobs, new InputGrantRepository(deps.db), deps.datasetBucket);
@@ -85,44 +98,38 @@ export function createApp(deps: GatewayDependencies): Express {
   // req.ip: the socket's address, or with proxies in front the address their X-Forwarded-For entries name.
   app.set('trust proxy', deps.trustProxyHops ? deps.trustProxyHops : false);
   const metrics = createGatewayMetrics(deps.metrics, producer.allQueues(), deps.db);
+  const headers = new SecurityHeaders(ADMIN_QUEUES_PATH);
+  const counter = new MinuteCounter(producer.redis);
+  const authenticator = new Authenticator({
+    keys: new ApiKeyRepository(deps.db),
+    adminKeys: deps.adminKeys,
+    logger,
+    metrics,
+    unknownKeys:
+      deps.unknownKeysPerMinute === undefined
+        ? undefined
+        : { counter, prefix: producer.prefix, perMinute: deps.unknownKeysPerMinute },
+  });
+  const rateLimiter =
+    deps.rateLimitPerMinute === undefined
+      ? undefined
+      : new RateLimiter({ counter, prefix: producer.prefix, perMinute: deps.rateLimitPerMinute }, logger);
   // First, so every request is timed, whatever answers it.
   app.use(requestMetrics(metrics));
-  app.use(securityHeaders(ADMIN_QUEUES_PATH));
+  app.use(headers.middleware());
   // Open without a key: probes, Prometheus' scrape, the API's description, the console's static files.
   app.use(metricsRoute(deps.metrics.registry));
   app.use(healthRoutes(deps.readiness));
   app.use(docsRoutes(openApiDocument(OPERATIONS, API_INFO)));
   app.use(consoleRoutes());
   // Everything below needs a key; the rate limit counts per key, so it comes after authentication.
-  const counters = { redis: producer.redis, prefix: producer.prefix };
-  app.use(
-    authenticate({
-      keys: new ApiKeyRepository(deps.db),
-      adminKeys: deps.adminKeys,
-      logger,
-      metrics,
-      unknownKeys:
-        deps.unknownKeysPerMinute === undefined
-          ? undefined
-          : { ...counters, perMinute: deps.unknownKeysPerMinute },
-    }),
-  );
-  if (deps.rateLimitPerMinute !== undefined) {
-    app.use(rateLimit({ ...counters, perMinute: deps.rateLimitPerMinute }, logger));
-  }
+  app.use(authenticate(authenticator));
+  if (rateLimiter) app.use(rateLimit(rateLimiter));
   app.use(ADMIN_QUEUES_PATH, requireAdmin(), adminRoutes(producer.allQueues()));
-  app.use('/v1', jsonBody('1mb'));
+  app.use('/v1', jsonBody(JSON_BODY_LIMIT_BYTES));
   app.use(submitRoutes(submitter));
   app.use(jobRoutes(jobs, new JobCanceller(jobs, producer, logger)));
   app.use(modelRoutes(new ModelRegistry(deps.db), jobs));
-  const predictor = new OnlinePredictor(
-    producer,
-    deps.onlineEvents,
-    deps.predictTimeoutMs,
-    logger,
-    deps.predictBatch,
-  );
-  app.use(predictRoutes(predictor));
   const uploader = new CsvUploader(deps.store, logger, {
     bucket: deps.datasetBucket,
     maxBytes: deps.maxUploadBytes ?? 200 * 1024 * 1024,
@@ -134,5 +141,32 @@ export function createApp(deps: GatewayDependencies): Express {
     throw new NotFoundError(`no route for ${req.method} ${req.path}`);
   });
   app.use(errorHandler(logger));
-  return app;
+
+  const predict = new PredictEndpoint({
+    authenticator,
+    rateLimiter,
+    predictor: new OnlinePredictor(
+      producer,
+      deps.onlineEvents,
+      deps.predictTimeoutMs,
+      logger,
+      deps.predictBatch,
+    ),
+    metrics,
+    headers: headers.strict,
+    logger,
+    trustProxy: app.get('trust proxy fn'),
+    bodyLimitBytes: JSON_BODY_LIMIT_BYTES,
+  });
+  return {
+    handle: (req, res) => {
+      if (!predict.matches(req)) return app(req, res);
+      predict.serve(req, res).catch((error: unknown) => {
+        logger.error({ err: error }, 'POST /v1/predict could not answer');
+        res.destroy();
+      });
+    },
+    app,
+    directRoutes: [PredictEndpoint.route],
+  };
 }

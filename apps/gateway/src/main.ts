@@ -1,4 +1,5 @@
 import { once } from 'node:events';
+import { createServer } from 'node:http';
 import { loadConfigOrExit } from '@shelfwise/config';
 import { JOBS } from '@shelfwise/contracts';
 import { ApiKeyRepository } from '@shelfwise/db';
@@ -45,7 +46,7 @@ if (!adminKeys) {
   process.exit(1);
 }
 
-const server = createApp({
+const gateway = createApp({
   readiness: infrastructure.readiness,
   logger,
   // One registry for the process, served at GET /metrics.
@@ -62,7 +63,8 @@ const server = createApp({
   unknownKeysPerMinute: config.gateway.unknownKeysPerMinute,
   trustProxyHops: config.gateway.trustProxyHops,
   s3AllowedPrefixes: config.gateway.s3AllowedPrefixes,
-}).listen(config.gateway.port);
+});
+const server = createServer(gateway.handle).listen(config.gateway.port);
 
 // Installed before anything can answer, so a SIGTERM at any moment takes the graceful path.
 onShutdown(

@@ -1,4 +1,4 @@
-import type { Express } from 'express';
+import type { Gateway } from '../src/create-app';
 
 interface Layer {
   name?: string;
@@ -15,11 +15,12 @@ export interface RegisteredRoutes {
 }
 
 /**
- * The routes an Express 5 app serves, read from its router stack: what the OpenAPI document must cover.
- * Routers mounted at `/` are walked; one mounted at a path is reported as a mount.
+ * The routes the gateway serves: those before Express, and its Express app's read from its router stack:
+ * what the OpenAPI document must cover. Routers mounted at `/` are walked; one mounted at a path is reported
+ * as a mount.
  */
-export function listRoutes(app: Express): RegisteredRoutes {
-  const routes: string[] = [];
+export function listRoutes({ app, directRoutes }: Gateway): RegisteredRoutes {
+  const routes: string[] = [...directRoutes];
   const mounts: string[] = [];
   const walk = (stack: Layer[]) => {
     for (const layer of stack) {

@@ -1,15 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Registry } from '@shelfwise/metrics';
-import type { Express } from 'express';
-import { createApp, type GatewayDependencies } from '../src/create-app';
+import { createApp, type Gateway, type GatewayDependencies } from '../src/create-app';
 import type { TestServices } from './test-services';
 
 export interface TestGateway {
   url: string;
-  /** The Express app itself, for tests that read its routes. */
-  app: Express;
+  /** The gateway itself, for tests that read its routes. */
+  gateway: Gateway;
   close(): Promise<void>;
 }
 
@@ -31,7 +31,7 @@ export async function startGateway(
   services: TestServices,
   overrides: Partial<GatewayDependencies> = {},
 ): Promise<TestGateway> {
-  const app = createApp({
+  const gateway = createApp({
     readiness: async () => ({ ok: true, checks: {} }),
     logger: services.logger,
     metrics: { registry: new Registry(), minF1AlertThreshold: 0.7 },
@@ -44,12 +44,12 @@ export async function startGateway(
     adminKeys: [TEST_ADMIN_KEY],
     ...overrides,
   });
-  const server = app.listen(0, '127.0.0.1');
+  const server = createServer(gateway.handle).listen(0, '127.0.0.1');
   await once(server, 'listening');
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
-    app,
+    gateway,
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Featurizer } from './featurizer';
-import { MANIFEST_FORMAT_VERSION, type ModelManifest } from './model-manifest';
-import { buildOnnxGraph, buildPathLinearOnnxGraph } from './onnx-graph';
+import { type InputLayout, MANIFEST_FORMAT_VERSION, type ModelManifest } from './model-manifest';
+import { buildOnnxGraph, buildPathLinearOnnxGraph, buildRaggedPathLinearOnnxGraph } from './onnx-graph';
 import type { TrainedModel } from './train';
 
 export interface ExportedModel {
@@ -9,14 +9,21 @@ export interface ExportedModel {
   readonly manifest: ModelManifest;
 }
 
+export interface ExportOptions {
+  readonly createdAt?: Date;
+  /**
+   * Path-table models only: `ragged` (the default) or `padded`, the graph of manifest format 2, which the
+   * benchmark times against it. The embedding bag has only `padded`.
+   */
+  readonly inputLayout?: InputLayout;
+}
+
 /** The ONNX graph and its manifest; the ONNX bytes are identical for identical training runs. */
-export function exportModel(trained: TrainedModel, options: { createdAt?: Date } = {}): ExportedModel {
-  const onnx =
-    trained.architecture === 'embedding-bag'
-      ? buildOnnxGraph(trained.parameters, trained.featurizer.maxLength)
-      : buildPathLinearOnnxGraph(trained.parameters, trained.featurizer.maxLength);
+export function exportModel(trained: TrainedModel, options: ExportOptions = {}): ExportedModel {
+  const { onnx, inputLayout } = graphOf(trained, options.inputLayout);
   const common = {
     formatVersion: MANIFEST_FORMAT_VERSION,
+    inputLayout,
     labels: [...trained.labels],
     featurizerHash: new Featurizer(trained.featurizer).hash,
     onnxSha256: createHash('sha256').update(onnx).digest('hex'),
@@ -60,4 +67,18 @@ export function exportModel(trained: TrainedModel, options: { createdAt?: Date }
     training: { epochs: o.epochs, seed: o.seed, c: trained.options.c, ...counts },
   };
   return { onnx, manifest };
+}
+
+function graphOf(
+  trained: TrainedModel,
+  layout: InputLayout | undefined,
+): { onnx: Uint8Array; inputLayout: InputLayout } {
+  const { maxLength } = trained.featurizer;
+  if (trained.architecture === 'embedding-bag') {
+    if (layout === 'ragged') throw new RangeError('the embedding bag has no ragged graph');
+    return { onnx: buildOnnxGraph(trained.parameters, maxLength), inputLayout: 'padded' };
+  }
+  return layout === 'padded'
+    ? { onnx: buildPathLinearOnnxGraph(trained.parameters, maxLength), inputLayout: 'padded' }
+    : { onnx: buildRaggedPathLinearOnnxGraph(trained.parameters), inputLayout: 'ragged' };
 }

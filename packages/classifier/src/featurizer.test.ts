@@ -19,6 +19,8 @@ describe('Featurizer', () => {
   it('normalises case, Unicode compatibility forms and punctuation', () => {
     expect(real(featurize('CRÈME Brûlée'))).toEqual(real(featurize('crème brûlée')));
     expect(real(featurize('ﬁne Ⅻ'))).toEqual(real(featurize('fine xii')));
+    // ASCII text is scanned as it is and starts again at its first other char, here after three words.
+    expect(real(featurize('Green TEA Bag Ⅻ'))).toEqual(real(featurize('green tea bag xii')));
     expect(real(featurize('salt & pepper, (2-pack)!'))).toEqual(real(featurize('salt pepper 2 pack')));
     expect(real(featurize('  spaced   out  '))).toEqual(real(featurize('spaced out')));
   });
@@ -117,6 +119,22 @@ describe('Featurizer, hashed-ngrams-2 (sublinear, L2 per group)', () => {
       expect(count).toBe(sliced.count);
       expect(Array.from(ids)).toEqual(Array.from(sliced.ids));
       expect(Array.from(weights)).toEqual(Array.from(sliced.weights));
+    }
+  });
+
+  it('writes with featurizeRow the real features of featurizeInto and nothing after them', () => {
+    const f = new Featurizer(SUBLINEAR_FEATURIZER_SETTINGS);
+    for (const text of ['Organic Whole Milk Whole', 'Crème Brûlée ☕', '', 'x '.repeat(90)]) {
+      const ids = new Int32Array(80).fill(-1);
+      const weights = new Float32Array(80).fill(-1);
+      const count = f.featurizeRow(text, ids, weights, 3);
+      const padded = f.featurize(text);
+      expect(count).toBe(padded.count);
+      expect(Array.from(ids.subarray(3, 3 + count))).toEqual(real(padded));
+      expect(Array.from(weights.subarray(3, 3 + count))).toEqual(
+        Array.from(padded.weights.subarray(0, count)),
+      );
+      expect(Array.from(weights.subarray(0, 3))).toEqual([-1, -1, -1]);
     }
   });
 

@@ -16,7 +16,7 @@ export {
 } from './csv-schema';
 export type { EmbeddingBagParameters } from './embedding-bag';
 export { type ClassificationMetrics, type ClassMetrics, evaluate } from './evaluate';
-export { type ExportedModel, exportModel } from './export-model';
+export { type ExportedModel, type ExportOptions, exportModel } from './export-model';
 export { type Features, Featurizer, featurize } from './featurizer';
 export { FeaturizerMismatchError } from './featurizer-mismatch-error';
 export {
@@ -46,6 +46,7 @@ export {
   type Calibration,
   type EmbeddingBagManifest,
   type EpochSummary,
+  type InputLayout,
   MANIFEST_FORMAT_VERSION,
   type ModelManifest,
   type PathLinearManifest,

@@ -23,6 +23,10 @@ export interface OpenedSession {
 export async function openSession(onnx: Uint8Array, options: SessionOptions = {}): Promise<OpenedSession> {
   const common: ort.InferenceSession.SessionOptions = {
     graphOptimizationLevel: 'all',
+    // onnxruntime's pool threads spin between runs by default. A worker runs small graphs between stretches
+    // of JavaScript (featurizing, a queue round trip): spinning threads would burn the very cores the
+    // featurizer, the gateway or a second worker on the host are waiting for.
+    extra: { session: { intra_op: { allow_spinning: '0' } } },
     ...(options.intraOpNumThreads ? { intraOpNumThreads: options.intraOpNumThreads } : {}),
   };
   let fallbackReason: string | null = null;

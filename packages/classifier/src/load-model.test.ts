@@ -53,6 +53,26 @@ function expectedProbabilities(model: TrainedModel, text: string): Float32Array 
   return out;
 }
 
+/** Loads a fixture model written by an older exporter and checks the predictions recorded with it. */
+async function expectRecordedPredictions(fixture: string, manifest: Record<string, unknown>): Promise<void> {
+  const dir = fileURLToPath(new URL(`./fixtures/${fixture}/`, import.meta.url));
+  const expected = JSON.parse(readFileSync(`${dir}expected.json`, 'utf8')) as {
+    text: string;
+    label: string;
+    probabilities: number[];
+  }[];
+  const predictor = await loadModel(await readModelFiles(dir));
+  expect(predictor.manifest).toMatchObject(manifest);
+  const predictions = await predictor.predict(expected.map((e) => e.text));
+  await predictor.release();
+  predictions.forEach((p, i) => {
+    expect(p.label).toBe(expected[i]?.label);
+    p.probabilities.forEach((q, c) => {
+      expect(Math.abs(q - (expected[i]?.probabilities[c] as number))).toBeLessThan(1e-6);
+    });
+  });
+}
+
 describe.each(architectures)('exportModel + loadModel, %s', (architecture) => {
   const model = () => trained[architecture] as TrainedModel;
   const files = () => exported[architecture] as ExportedModel;
@@ -75,7 +95,11 @@ describe.each(architectures)('exportModel + loadModel, %s', (architecture) => {
 
   it('writes a manifest with architecture, labels, featurizer, metrics, history and hashes', () => {
     const m = files().manifest;
-    expect(m).toMatchObject({ formatVersion: 2, architecture });
+    expect(m).toMatchObject({
+      formatVersion: 3,
+      architecture,
+      inputLayout: architecture === 'embedding-bag' ? 'padded' : 'ragged',
+    });
     expect(m.labels).toEqual(model().labels);
     expect(m.featurizerHash).toBe(new Featurizer(model().featurizer).hash);
     expect(m.history).toHaveLength(3);
@@ -119,25 +143,11 @@ describe('loadModel', () => {
 
   it("serves a model in today's format 1 (written by the exporter before architectures) unchanged", async () => {
     // Made at commit 7ae87d1: train(syntheticExamples(300, 2), { epochs: 3, seed: 1, dim: 4, buckets 2^10 }).
-    const dir = fileURLToPath(new URL('./fixtures/embedding-bag-v1/', import.meta.url));
-    const expected = JSON.parse(readFileSync(`${dir}expected.json`, 'utf8')) as {
-      text: string;
-      label: string;
-      probabilities: number[];
-    }[];
-    const predictor = await loadModel(await readModelFiles(dir));
-    expect(predictor.manifest).toMatchObject({
+    await expectRecordedPredictions('embedding-bag-v1', {
       formatVersion: 1,
       architecture: 'embedding-bag',
+      inputLayout: 'padded',
       trainingSet: null,
-    });
-    const predictions = await predictor.predict(expected.map((e) => e.text));
-    await predictor.release();
-    predictions.forEach((p, i) => {
-      expect(p.label).toBe(expected[i]?.label);
-      p.probabilities.forEach((q, c) => {
-        expect(Math.abs(q - (expected[i]?.probabilities[c] as number))).toBeLessThan(1e-6);
-      });
     });
   });
 
@@ -154,6 +164,46 @@ describe('loadModel', () => {
       ((entry?.support ?? 0) + 2 / 3) / ((entry?.support ?? 0) + 2),
       5,
     );
+  });
+
+  it('serves a path-table model of format 2 (padded graph) unchanged', async () => {
+    // Made at commit 97835b3: train(syntheticCatalogue(400, 2), { epochs: 3, seed: 1, featurizer:
+    // { buckets: 2 ** 10 } }), exported with createdAt 2026-01-02, predictions of 18 texts recorded.
+    await expectRecordedPredictions('path-table-linear-svm-v2', {
+      formatVersion: 2,
+      architecture: 'path-table-linear-svm',
+      inputLayout: 'padded',
+    });
+  });
+
+  it('gives the same answers from the padded and the ragged graph of one model', async () => {
+    const model = trained['path-table-linear-svm'] as TrainedModel;
+    const padded = exportModel(model, { inputLayout: 'padded' });
+    expect(padded.manifest.inputLayout).toBe('padded');
+    // Batches of 3 include ones where every row has a path, so the ragged graph gets only its padding entry.
+    const withPaths = ['tea Acme', 'laundry Acme', 'paper goods x', ...texts];
+    const [a, b] = [
+      await loadModel({ ...padded, batchSize: 3 }),
+      await loadModel({ ...linear(), batchSize: 3 }),
+    ];
+    const [fromPadded, fromRagged] = [await a.predict(withPaths), await b.predict(withPaths)];
+    await Promise.all([a.release(), b.release()]);
+    fromRagged.forEach((p, i) => {
+      expect(p.label).toBe(fromPadded[i]?.label);
+      p.probabilities.forEach((q, c) => {
+        expect(Math.abs(q - (fromPadded[i]?.probabilities[c] as number))).toBeLessThan(1e-6);
+      });
+    });
+  });
+
+  it('gives the same ragged answers on one and on four onnxruntime threads, in batches big enough to split', async () => {
+    // Over 100,000 features a run, so onnxruntime splits kernels across its threads: the answers must not
+    // depend on how (a racing or reordering reduction would show here).
+    const names = syntheticCatalogue(4096, 5).map((e) => e.text.replace(/^[a-z ]+ /, ''));
+    const one = await loadModel({ ...linear(), batchSize: 4096, intraOpNumThreads: 1 });
+    const four = await loadModel({ ...linear(), batchSize: 4096, intraOpNumThreads: 4 });
+    expect(await four.predict(names)).toEqual(await one.predict(names));
+    await Promise.all([one.release(), four.release()]);
   });
 
   it('answers overlapping predict calls correctly although they share buffers', async () => {
@@ -177,8 +227,15 @@ describe('loadModel', () => {
   it('refuses a manifest of another format, architecture or ONNX file', async () => {
     const { onnx, manifest } = linear();
     await expect(
-      loadModel({ onnx, manifest: { ...manifest, formatVersion: 3 } as never }),
+      loadModel({ onnx, manifest: { ...manifest, formatVersion: 4 } as never }),
     ).rejects.toBeInstanceOf(ModelFormatError);
+    await expect(
+      loadModel({ onnx, manifest: { ...manifest, inputLayout: 'sparse' } as never }),
+    ).rejects.toThrow(/inputLayout "sparse"/);
+    const bagFiles = exported['embedding-bag'] as ExportedModel;
+    await expect(
+      loadModel({ ...bagFiles, manifest: { ...bagFiles.manifest, inputLayout: 'ragged' } as never }),
+    ).rejects.toThrow(/inputLayout "ragged" is not one this code serves for embedding-bag/);
     await expect(
       loadModel({ onnx, manifest: { ...manifest, architecture: 'transformer' } as never }),
     ).rejects.toThrow(/architecture "transformer"/);
@@ -186,11 +243,14 @@ describe('loadModel', () => {
     await expect(loadModel({ onnx, manifest: '{not json' })).rejects.toBeInstanceOf(ModelFormatError);
     const { pathTable: _, ...noTable } = manifest as typeof manifest & { pathTable: unknown };
     await expect(loadModel({ onnx, manifest: noTable as never })).rejects.toThrow(/pathTable/);
-    // The embedding bag's graph has no `path` input: paired with a linear manifest it is refused.
-    const bag = exported['embedding-bag'] as ExportedModel;
-    const mismatched = { ...manifest, onnxSha256: bag.manifest.onnxSha256, featurizer: manifest.featurizer };
-    await expect(loadModel({ onnx: bag.onnx, manifest: mismatched as never })).rejects.toThrow(
-      /needs the inputs/,
-    );
+    // The embedding bag's graph has no `path` input, the padded graph no `offsets`: paired with a ragged
+    // linear manifest, both are refused.
+    const model = trained['path-table-linear-svm'] as TrainedModel;
+    for (const other of [bagFiles, exportModel(model, { inputLayout: 'padded' })]) {
+      const mismatched = { ...manifest, onnxSha256: other.manifest.onnxSha256 };
+      await expect(loadModel({ onnx: other.onnx, manifest: mismatched })).rejects.toThrow(
+        /ragged inputs needs the inputs/,
+      );
+    }
   });
 });

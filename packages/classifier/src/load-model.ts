@@ -1,12 +1,15 @@
 import { createHash } from 'node:crypto';
-import ort from 'onnxruntime-node';
+import type ort from 'onnxruntime-node';
+import type { BatchEncoder } from './batch-encoder';
 import { Featurizer } from './featurizer';
 import { FeaturizerMismatchError } from './featurizer-mismatch-error';
 import { type Device, openSession } from './inference-session';
 import { ModelFormatError } from './model-format-error';
 import { type ModelManifest, parseManifest } from './model-manifest';
-import { ONNX_INPUT_IDS, ONNX_INPUT_PATH, ONNX_INPUT_WEIGHTS, ONNX_OUTPUT } from './onnx-graph';
+import { ONNX_OUTPUT } from './onnx-graph';
+import { PaddedBatch } from './padded-batch';
 import { PathTable } from './path-table';
+import { RaggedBatch } from './ragged-batch';
 
 export interface LoadModelOptions {
   readonly onnx: Uint8Array;
@@ -50,7 +53,8 @@ const DEFAULT_BATCH_SIZE = 1024;
 /**
  * Checks that the manifest belongs to the ONNX bytes and that this code's featurizer reproduces the one the
  * model was trained with, then opens an onnxruntime session. Serves every architecture of
- * `ARCHITECTURES`, in manifest format 1 (embedding bag, before architectures existed) or 2.
+ * `ARCHITECTURES` in each of its `INPUT_LAYOUTS`, in manifest format 1 (embedding bag, before
+ * architectures existed), 2 (padded inputs) or 3.
  */
 export async function loadModel(options: LoadModelOptions): Promise<Predictor> {
   const manifest = parseManifest(options.manifest);
@@ -61,31 +65,30 @@ export async function loadModel(options: LoadModelOptions): Promise<Predictor> {
     );
   }
   const featurizer = featurizerFor(manifest);
-  const paths =
-    manifest.architecture === 'path-table-linear-svm'
-      ? new PathTable(manifest.pathTable.entries, manifest.featurizer.pathWords)
-      : null;
+  const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
+  const encoder = encoderFor(manifest, featurizer, batchSize);
   const opened = await openSession(options.onnx, options);
   const { session } = opened;
-  const inputs = [ONNX_INPUT_IDS, ONNX_INPUT_WEIGHTS, ...(paths ? [ONNX_INPUT_PATH] : [])];
+  const { inputs } = encoder;
   if (
     !inputs.every((name) => session.inputNames.includes(name)) ||
     !session.outputNames.includes(ONNX_OUTPUT)
   ) {
     await session.release();
     throw new ModelFormatError(
-      `ONNX graph of a ${manifest.architecture} model needs the inputs ${inputs.join(', ')} and the output ${ONNX_OUTPUT}`,
+      `ONNX graph of a ${manifest.architecture} model with ${manifest.inputLayout} inputs needs the inputs ` +
+        `${inputs.join(', ')} and the output ${ONNX_OUTPUT}`,
     );
   }
-  return new OnnxPredictor(
-    manifest,
-    featurizer,
-    paths,
-    session,
-    opened.device,
-    opened.fallbackReason,
-    options.batchSize,
-  );
+  return new OnnxPredictor(manifest, encoder, session, opened.device, opened.fallbackReason, batchSize);
+}
+
+function encoderFor(manifest: ModelManifest, featurizer: Featurizer, batchSize: number): BatchEncoder {
+  if (manifest.architecture === 'embedding-bag') return new PaddedBatch(featurizer, null, batchSize);
+  const paths = new PathTable(manifest.pathTable.entries, manifest.featurizer.pathWords);
+  return manifest.inputLayout === 'ragged'
+    ? new RaggedBatch(featurizer, paths, manifest.labels.length, batchSize)
+    : new PaddedBatch(featurizer, paths, batchSize);
 }
 
 function featurizerFor(manifest: ModelManifest): Featurizer {
@@ -114,29 +117,18 @@ function featurizerFor(manifest: ModelManifest): Featurizer {
 class OnnxPredictor implements Predictor {
   readonly labels: readonly string[];
   readonly timings = { rows: 0, featurizeMs: 0, inferenceMs: 0 };
-  readonly #batchSize: number;
-  readonly #ids: Int32Array;
-  readonly #weights: Float32Array;
-  readonly #pathRows: Int32Array;
-  readonly #match = { row: 0, end: 0 };
-  // predict() awaits the session with shared buffers, so concurrent calls queue behind each other.
+  // predict() awaits the session with the encoder's buffers, so concurrent calls queue behind each other.
   #queue: Promise<unknown> = Promise.resolve();
 
   constructor(
     readonly manifest: ModelManifest,
-    readonly featurizer: Featurizer,
-    /** The category-path table, for architectures that have one. */
-    readonly paths: PathTable | null,
+    readonly encoder: BatchEncoder,
     readonly session: ort.InferenceSession,
     readonly device: Device,
     readonly fallbackReason: string | null,
-    batchSize = DEFAULT_BATCH_SIZE,
+    readonly batchSize: number,
   ) {
     this.labels = manifest.labels;
-    this.#batchSize = batchSize;
-    this.#ids = new Int32Array(batchSize * featurizer.settings.maxLength);
-    this.#weights = new Float32Array(batchSize * featurizer.settings.maxLength);
-    this.#pathRows = new Int32Array(batchSize);
   }
 
   predict(texts: readonly string[]): Promise<Prediction[]> {
@@ -152,8 +144,8 @@ class OnnxPredictor implements Predictor {
 
   async #predictAll(texts: readonly string[]): Promise<Prediction[]> {
     const predictions: Prediction[] = [];
-    for (let start = 0; start < texts.length; start += this.#batchSize) {
-      await this.#predictBatch(texts, start, Math.min(start + this.#batchSize, texts.length), predictions);
+    for (let start = 0; start < texts.length; start += this.batchSize) {
+      await this.#predictBatch(texts, start, Math.min(start + this.batchSize, texts.length), predictions);
     }
     return predictions;
   }
@@ -165,27 +157,9 @@ class OnnxPredictor implements Predictor {
     into: Prediction[],
   ): Promise<void> {
     const rows = end - start;
-    const length = this.featurizer.settings.maxLength;
     const started = performance.now();
-    const { paths } = this;
-    for (let i = 0; i < rows; i++) {
-      const text = texts[start + i] as string;
-      let nameStart = 0;
-      if (paths) {
-        nameStart = paths.match(text, this.#match).end;
-        this.#pathRows[i] = this.#match.row;
-      }
-      this.featurizer.featurizeInto(text, this.#ids, this.#weights, i * length, nameStart);
-    }
+    const feeds = this.encoder.encode(texts, start, end);
     const featurized = performance.now();
-    const feeds: Record<string, ort.Tensor> = {
-      [ONNX_INPUT_IDS]: new ort.Tensor('int32', this.#ids.subarray(0, rows * length), [rows, length]),
-      [ONNX_INPUT_WEIGHTS]: new ort.Tensor('float32', this.#weights.subarray(0, rows * length), [
-        rows,
-        length,
-      ]),
-    };
-    if (paths) feeds[ONNX_INPUT_PATH] = new ort.Tensor('int32', this.#pathRows.subarray(0, rows), [rows]);
     const output = await this.session.run(feeds);
     const ran = performance.now();
     const probabilities = output[ONNX_OUTPUT]?.data as Float32Array;

@@ -10,8 +10,11 @@ import type { BestModelMetric, ClassBalancing, Optimizer } from './train-options
 import type { TrainingFingerprint } from './training-fingerprint';
 import type { ValidationRule } from './validation-rule';
 
-/** Written by this code. Format 1 (today's embedding bag, no `architecture`) is still read. */
-export const MANIFEST_FORMAT_VERSION = 2;
+/**
+ * Written by this code. Still read: format 1 (the first embedding bag, no `architecture`) and format 2
+ * (no `inputLayout`: every graph took padded inputs).
+ */
+export const MANIFEST_FORMAT_VERSION = 3;
 
 /**
  * `embedding-bag`: hashed n-grams → embedding bag → linear → softmax (the first model).
@@ -20,6 +23,18 @@ export const MANIFEST_FORMAT_VERSION = 2;
  */
 export type Architecture = 'embedding-bag' | 'path-table-linear-svm';
 export const ARCHITECTURES: readonly Architecture[] = ['embedding-bag', 'path-table-linear-svm'];
+
+/**
+ * How the graph takes its features. `padded`: `ids` and `weights` [batch, maxLength], padding weighted 0.
+ * `ragged`: only the real features of all rows back to back, with per-row `offsets` (see
+ * buildRaggedPathLinearOnnxGraph), so the graph's work follows the features a batch really has.
+ */
+export type InputLayout = 'padded' | 'ragged';
+/** The layouts the loader serves per architecture. */
+export const INPUT_LAYOUTS: Readonly<Record<Architecture, readonly InputLayout[]>> = {
+  'embedding-bag': ['padded'],
+  'path-table-linear-svm': ['padded', 'ragged'],
+};
 
 export interface EpochSummary {
   readonly epoch: number;
@@ -50,8 +65,10 @@ export interface Calibration {
 
 interface CommonManifest {
   /** 1 for manifests written before architectures existed; `parseManifest` fills in their `architecture`. */
-  readonly formatVersion: 1 | typeof MANIFEST_FORMAT_VERSION;
+  readonly formatVersion: 1 | 2 | typeof MANIFEST_FORMAT_VERSION;
   readonly architecture: Architecture;
+  /** Recorded from format 3 on; `parseManifest` reads older manifests as `padded`. */
+  readonly inputLayout: InputLayout;
   /** Output order of the graph's `probabilities`. */
   readonly labels: readonly string[];
   readonly featurizer: FeaturizerSettings;
@@ -87,7 +104,7 @@ export interface EmbeddingBagManifest extends CommonManifest {
 }
 
 export interface PathLinearManifest extends CommonManifest {
-  readonly formatVersion: typeof MANIFEST_FORMAT_VERSION;
+  readonly formatVersion: 2 | typeof MANIFEST_FORMAT_VERSION;
   readonly architecture: 'path-table-linear-svm';
   readonly featurizer: SublinearFeaturizerSettings;
   /** Row r of the graph's path tables is `entries[r − 1]`. */
@@ -108,7 +125,8 @@ export type ModelManifest = EmbeddingBagManifest | PathLinearManifest;
 
 /**
  * Parses and checks the manifest's shape (format 1 is read as `embedding-bag` with no training-set
- * record); the featurizer and ONNX checks happen when the model is loaded.
+ * record, formats 1 and 2 as `padded` inputs); the featurizer and ONNX checks happen when the model is
+ * loaded.
  */
 export function parseManifest(input: string | unknown): ModelManifest {
   let value: unknown = input;
@@ -122,9 +140,9 @@ export function parseManifest(input: string | unknown): ModelManifest {
   if (typeof value !== 'object' || value === null)
     throw new ModelFormatError('manifest is not a JSON object');
   const m = value as Record<string, unknown>;
-  if (m.formatVersion !== 1 && m.formatVersion !== MANIFEST_FORMAT_VERSION) {
+  if (m.formatVersion !== 1 && m.formatVersion !== 2 && m.formatVersion !== MANIFEST_FORMAT_VERSION) {
     throw new ModelFormatError(
-      `manifest formatVersion ${JSON.stringify(m.formatVersion)} is not supported (expected 1 or ${MANIFEST_FORMAT_VERSION})`,
+      `manifest formatVersion ${JSON.stringify(m.formatVersion)} is not supported (expected 1 to ${MANIFEST_FORMAT_VERSION})`,
     );
   }
   const architecture = m.formatVersion === 1 ? 'embedding-bag' : m.architecture;
@@ -148,6 +166,15 @@ export function parseManifest(input: string | unknown): ModelManifest {
   if (architecture === 'path-table-linear-svm' && table && !Array.isArray(table.entries))
     missing.push('pathTable.entries');
   if (missing.length > 0) throw new ModelFormatError(`manifest lacks or mistypes: ${missing.join(', ')}`);
-  if (m.formatVersion === 1) return { ...m, architecture, trainingSet: null } as unknown as ModelManifest;
+  const inputLayout = m.formatVersion === MANIFEST_FORMAT_VERSION ? m.inputLayout : 'padded';
+  const layouts = INPUT_LAYOUTS[architecture as Architecture];
+  if (!layouts.includes(inputLayout as InputLayout)) {
+    throw new ModelFormatError(
+      `manifest inputLayout ${JSON.stringify(inputLayout)} is not one this code serves for ${architecture} (${layouts.join(', ')})`,
+    );
+  }
+  if (m.formatVersion === 1)
+    return { ...m, architecture, inputLayout, trainingSet: null } as unknown as ModelManifest;
+  if (m.formatVersion === 2) return { ...m, inputLayout } as unknown as ModelManifest;
   return value as ModelManifest;
 }

@@ -68,6 +68,21 @@ describe('PathTable', () => {
     expect(table.match('ice  cream Vanilla').row).toBe(1);
   });
 
+  it('finds each of thousands of paths at its own row, and no path it does not hold', () => {
+    // Words from a..z pairs: many paths share words and prefixes, so hash slots collide and are probed.
+    const word = (i: number) => String.fromCharCode(97 + (i % 26), 97 + ((i * 7) % 26));
+    const paths = Array.from({ length: 3000 }, (_, i) => `${word(i)} ${word(i >> 2)} ${word(i >> 5)}`);
+    const unique = [...new Set(paths)].sort();
+    const big = new PathTable(
+      unique.map((path) => ({ path })),
+      6,
+    );
+    unique.forEach((path, i) => {
+      expect(big.match(`${path} Name`)).toEqual({ row: i + 1, end: path.length });
+    });
+    expect(big.match('zz zz zz zz Name').row).toBe(0);
+  });
+
   it('looks at no more than maxWords words', () => {
     const short = new PathTable([{ path: 'ice cream ice' }], 2);
     expect(short.match('ice cream ice Vanilla').row).toBe(0);

@@ -65,11 +65,15 @@ function pathHash(path: string): number {
 
 /**
  * Looks descriptions up in a learned table of category paths; the longest matching path wins. Matching
- * allocates nothing: it hashes the words in place and compares a candidate's characters with the text.
+ * allocates nothing: one pass finds the leading words and hashes them, an open-addressing table of the
+ * paths' hashes (typed arrays: a Map would box the many hashes outside the small-integer range) names
+ * the candidates, and a candidate's characters are compared with the text.
  */
 export class PathTable {
-  /** Path hash → rows with that hash (almost always one). */
-  readonly #rows = new Map<number, number[]>();
+  /** Slot → path hash, and → 1-based row (0: empty slot); linear probing, at most half full. */
+  readonly #keys: Int32Array;
+  readonly #slots: Int32Array;
+  readonly #slotShift: number;
   readonly #starts: Int32Array;
   readonly #ends: Int32Array;
   readonly #hashes: Int32Array;
@@ -78,11 +82,16 @@ export class PathTable {
     readonly entries: readonly Pick<PathEntry, 'path'>[],
     readonly maxWords: number,
   ) {
+    const bits = Math.max(4, Math.ceil(Math.log2(entries.length * 2 + 1)));
+    this.#keys = new Int32Array(2 ** bits);
+    this.#slots = new Int32Array(2 ** bits);
+    this.#slotShift = 32 - bits;
     entries.forEach((entry, i) => {
       const h = pathHash(entry.path);
-      const rows = this.#rows.get(h);
-      if (rows) rows.push(i + 1);
-      else this.#rows.set(h, [i + 1]);
+      let slot = this.#slotOf(h);
+      while ((this.#slots[slot] as number) !== 0) slot = (slot + 1) & (this.#slots.length - 1);
+      this.#keys[slot] = h;
+      this.#slots[slot] = i + 1;
     });
     this.#starts = new Int32Array(maxWords);
     this.#ends = new Int32Array(maxWords);
@@ -92,23 +101,17 @@ export class PathTable {
   match(text: string, into: PathMatch = { row: 0, end: 0 }): PathMatch {
     into.row = 0;
     into.end = 0;
-    if (this.#rows.size === 0) return into;
-    const starts = this.#starts;
+    if (this.entries.length === 0) return into;
     const ends = this.#ends;
-    const hashes = this.#hashes;
-    const words = scanWords(text, this.maxWords, starts, ends);
-    let h = FNV_OFFSET;
-    for (let k = 0; k < words; k++) {
-      if (k > 0) h = Math.imul(h ^ SPACE, FNV_PRIME);
-      for (let i = starts[k] as number; i < (ends[k] as number); i++)
-        h = Math.imul(h ^ text.charCodeAt(i), FNV_PRIME);
-      hashes[k] = h;
-    }
+    const words = this.#scan(text);
+    const keys = this.#keys;
+    const slots = this.#slots;
+    const mask = slots.length - 1;
     for (let k = words - 1; k >= 0; k--) {
-      const rows = this.#rows.get(hashes[k] as number);
-      if (rows === undefined) continue;
-      for (const row of rows) {
-        if (this.#spells((this.entries[row - 1] as PathEntry).path, text, k + 1)) {
+      const h = this.#hashes[k] as number;
+      for (let slot = this.#slotOf(h); (slots[slot] as number) !== 0; slot = (slot + 1) & mask) {
+        const row = slots[slot] as number;
+        if (keys[slot] === h && this.#spells((this.entries[row - 1] as PathEntry).path, text, k + 1)) {
           into.row = row;
           into.end = ends[k] as number;
           return into;
@@ -116,6 +119,43 @@ export class PathTable {
       }
     }
     return into;
+  }
+
+  /**
+   * The leading words of `text` as scanWords finds them, in one pass that also fills `#hashes[k]` with the
+   * FNV-1a of words 0..k joined by one space (pathHash of that path). Returns how many words there are.
+   */
+  #scan(text: string): number {
+    const starts = this.#starts;
+    const ends = this.#ends;
+    const hashes = this.#hashes;
+    const length = text.length;
+    let i = 0;
+    let words = 0;
+    let h = FNV_OFFSET;
+    while (words < this.maxWords) {
+      while (i < length && text.charCodeAt(i) <= 32) i++;
+      const start = i;
+      let w = words > 0 ? Math.imul(h ^ SPACE, FNV_PRIME) : h;
+      let c = 0;
+      while (i < length) {
+        c = text.charCodeAt(i);
+        if (c < 97 || c > 122) break;
+        w = Math.imul(w ^ c, FNV_PRIME);
+        i++;
+      }
+      if (i === start || (i < length && c > 32)) break;
+      starts[words] = start;
+      ends[words] = i;
+      hashes[words] = w;
+      h = w;
+      words++;
+    }
+    return words;
+  }
+
+  #slotOf(hash: number): number {
+    return Math.imul(hash, 0x9e3779b1) >>> this.#slotShift;
   }
 
   /** Whether the first `words` scanned words of `text`, joined by one space, are `path`. */

@@ -1,11 +1,5 @@
 import { Prisma } from './generated/prisma/client';
 
-const knownCode = (error: unknown): string | undefined =>
-  error instanceof Prisma.PrismaClientKnownRequestError ? error.code : undefined;
-
-/** A unique constraint refused the write (Prisma P2002). */
-export const isUniqueViolation = (error: unknown): boolean => knownCode(error) === 'P2002';
-
 // Prisma's own codes for "cannot reach / lost / timed out on the database", and the pool or transaction start timing out.
 const CONNECTION_CODES = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024', 'P2028']);
 // The MariaDB driver wraps socket and pool failures as driver-adapter errors (P2039 and others): its 45xxx
@@ -15,8 +9,15 @@ const DRIVER_CONNECTION_ERRNOS = new Set([
   1053,
 ]);
 
-const driverErrno = (error: Prisma.PrismaClientKnownRequestError): unknown =>
-  (error.meta?.driverAdapterError as { cause?: { code?: unknown } } | undefined)?.cause?.code;
+const driverCause = (error: Prisma.PrismaClientKnownRequestError) =>
+  (error.meta?.driverAdapterError as { cause?: { code?: unknown; kind?: unknown } } | undefined)?.cause;
+
+const driverErrno = (error: Prisma.PrismaClientKnownRequestError): unknown => driverCause(error)?.code;
+
+/** A unique constraint refused the write: Prisma's P2002, or the driver's kind for a raw statement (P2010). */
+export const isUniqueViolation = (error: unknown): boolean =>
+  error instanceof Prisma.PrismaClientKnownRequestError &&
+  (error.code === 'P2002' || driverCause(error)?.kind === 'UniqueConstraintViolation');
 
 /** MySQL could not be reached or stopped answering: a request should answer 503, not 500. */
 export const isConnectionFailure = (error: unknown): boolean => {

@@ -1,11 +1,8 @@
-import type { Request } from 'express';
-
 /**
- * The key a request carries: `Authorization: Bearer <key>`, or the password of HTTP Basic (any user name)
- * so a browser can open bull-board with the admin key.
+ * The key a request's Authorization header carries: `Bearer <key>`, or the password of HTTP Basic (any user
+ * name) so a browser can open bull-board with the admin key.
  */
-export function presentedKey(req: Request): string | undefined {
-  const header = req.get('authorization');
+export function presentedKey(header: string | undefined): string | undefined {
   if (!header) return undefined;
   const [scheme, value] = header.split(/\s+/, 2);
   if (!value) return undefined;

@@ -11,13 +11,13 @@ interface BodyParserError {
 
 /** Turns body-parser's untyped errors into ours, so the error handler only knows typed errors. */
 const typedBodyErrors =
-  (limit: string): ErrorRequestHandler =>
+  (limitBytes: number): ErrorRequestHandler =>
   (error: BodyParserError, _req, _res, next) => {
     // Ours (a 401 or 429 from before the body was read) carry a status too: pass them on untouched.
     if (error instanceof ApiError) {
       next(error);
     } else if (error.type === 'entity.too.large') {
-      next(new PayloadTooLargeError(`the body is larger than ${limit}`));
+      next(new PayloadTooLargeError(`the body is larger than ${limitBytes} bytes`));
     } else if (error.type === 'entity.parse.failed') {
       next(new RequestError(`the body is not a JSON object or array: ${String(error.message)}`));
     } else if (typeof error.status === 'number' && error.status >= 400 && error.status < 500) {
@@ -27,7 +27,10 @@ const typedBodyErrors =
     }
   };
 
+/** The largest JSON body the API accepts: 1 MiB. */
+export const JSON_BODY_LIMIT_BYTES = 1024 * 1024;
+
 /** JSON bodies only (strict: objects and arrays), bounded in size. */
-export function jsonBody(limit = '1mb'): [RequestHandler, ErrorRequestHandler] {
-  return [express.json({ limit, strict: true }), typedBodyErrors(limit)];
+export function jsonBody(limitBytes = JSON_BODY_LIMIT_BYTES): [RequestHandler, ErrorRequestHandler] {
+  return [express.json({ limit: limitBytes, strict: true }), typedBodyErrors(limitBytes)];
 }

@@ -74,7 +74,7 @@ describe('/openapi.json and /docs', () => {
   });
 
   it('documents exactly the routes the app serves', () => {
-    const { routes, mounts } = listRoutes(gateway.app);
+    const { routes, mounts } = listRoutes(gateway.gateway);
     const documented = Object.entries(document.paths).flatMap(([path, item]) =>
       Object.keys(item).map((method) => `${method.toUpperCase()} ${path.replace(/\{(\w+)\}/g, ':$1')}`),
     );

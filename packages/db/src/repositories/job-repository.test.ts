@@ -25,6 +25,26 @@ describe('JobRepository on MySQL', () => {
       idempotency: key === undefined ? undefined : { scope, key },
     });
 
+  it('returns the new row exactly as MySQL gives it back, every field', async () => {
+    const bare = await jobs.create({
+      id: randomUUID(),
+      type: 'TRAIN_CSV',
+      input: { train_dir_s3: 's3://d/t/' },
+    });
+    expect(bare).toEqual(await jobs.findById(bare.id));
+    const full = await jobs.create({
+      id: randomUUID(),
+      type: 'PREDICT_CSV',
+      input: { input_file_s3: 's3://dataset/a.csv', note: 'quote " and ünïcode', nested: [1, { a: null }] },
+      idempotency: { scope: 'key-a', key: `full-${randomUUID()}` },
+      requestHash: 'f'.repeat(64),
+      apiKeyId: 'key-a',
+      inputVersions: [{ uri: 's3://dataset/a.csv', etag: '"abc"' }],
+    });
+    expect(full).toEqual(await jobs.findById(full.id));
+    expect(full).toMatchObject({ status: 'QUEUED', progress: 0, attempts: 0, idempotencyScope: 'key-a' });
+  });
+
   it('moves a job through its life and refuses to leave a terminal state', async () => {
     const job = await newJob();
     expect(job.status).toBe('QUEUED');

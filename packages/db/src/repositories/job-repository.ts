@@ -74,10 +74,50 @@ const clipReason = (message: string) =>
 export class JobRepository {
   constructor(private readonly db: Db | Tx) {}
 
-  create({ idempotency, ...job }: NewJob): Promise<Job> {
-    return this.db.job.create({
-      data: { ...job, idempotencyScope: idempotency?.scope, idempotencyKey: idempotency?.key },
-    });
+  /**
+   * A new QUEUED row, written with one INSERT and returned as written. Prisma's `create` wraps the INSERT in
+   * a transaction, reads the row back and compiles the mutation on every call: 1.9 ms of the gateway's CPU
+   * per job against 0.5 ms for this, the largest share of a submission (`pnpm bench:load`). The row's
+   * defaults are the schema's; a test checks the returned row equals the one MySQL gives back.
+   */
+  async create({ idempotency, ...job }: NewJob): Promise<Job> {
+    const now = new Date();
+    // As MySQL gives JSON back: parsed from what was stored.
+    const input = JSON.stringify(job.input);
+    const inputVersions = job.inputVersions === undefined ? null : JSON.stringify(job.inputVersions);
+    const row: Job = {
+      id: job.id,
+      type: job.type,
+      status: 'QUEUED',
+      input: JSON.parse(input),
+      outputUri: null,
+      result: null,
+      errorCode: null,
+      errorMessage: null,
+      progress: 0,
+      attempts: 0,
+      modelVersionId: null,
+      idempotencyKey: idempotency?.key ?? null,
+      idempotencyScope: idempotency?.scope ?? null,
+      requestHash: job.requestHash ?? null,
+      createdAt: now,
+      updatedAt: now,
+      startedAt: null,
+      finishedAt: null,
+      tracking: null,
+      apiKeyId: job.apiKeyId ?? null,
+      runToken: null,
+      leaseUntil: null,
+      inputVersions: inputVersions === null ? null : JSON.parse(inputVersions),
+      report: null,
+    };
+    await this.db.$executeRaw`
+      INSERT INTO jobs (id, type, status, input, progress, attempts, idempotency_key, idempotency_scope,
+                        request_hash, created_at, updated_at, api_key_id, input_versions)
+      VALUES (${row.id}, ${row.type}, ${row.status}, ${input}, ${row.progress}, ${row.attempts},
+              ${row.idempotencyKey}, ${row.idempotencyScope}, ${row.requestHash}, ${now}, ${now},
+              ${row.apiKeyId}, ${inputVersions})`;
+    return row;
   }
 
   findById(id: string): Promise<Job | null> {
@@ -105,21 +145,25 @@ export class JobRepository {
    * creation order (created_at, then id: rows of the same millisecond still get distinct places), counted
    * up to `cap` at most: a flood's cost per submission stays bounded however long the flood.
    */
-  countOwnerBacklog(
+  async countOwnerBacklog(
     owner: string | null,
     types: JobType[],
     upTo: { id: string; createdAt: Date },
     cap: number,
   ): Promise<number> {
-    return this.db.job.count({
-      take: cap,
-      where: {
-        apiKeyId: owner,
-        type: { in: types },
-        status: { in: ACTIVE },
-        OR: [{ createdAt: { lt: upTo.createdAt } }, { createdAt: upTo.createdAt, id: { lte: upTo.id } }],
-      },
-    });
+    // Raw, because Prisma's count with `take` orders its subquery by id: MySQL then reads and sorts every
+    // unfinished job of the owner before the LIMIT applies (15 ms a count at a 3,000-job backlog, every
+    // submission's largest cost). Unordered, the LIMIT stops the scan of the (api_key_id, status, type,
+    // created_at) index at `cap` entries.
+    const owned = owner === null ? Prisma.sql`api_key_id IS NULL` : Prisma.sql`api_key_id = ${owner}`;
+    const [counted] = await this.db.$queryRaw<[{ n: bigint | number }]>`
+      SELECT COUNT(*) AS n FROM (
+        SELECT 1 FROM jobs
+        WHERE ${owned} AND status IN (${Prisma.join(ACTIVE)}) AND type IN (${Prisma.join(types)})
+          AND (created_at < ${upTo.createdAt} OR (created_at = ${upTo.createdAt} AND id <= ${upTo.id}))
+        LIMIT ${cap}
+      ) AS backlog`;
+    return Number(counted?.n ?? 0);
   }
 
   /** Newest first; a stable order (created_at, id) so pages never skip or repeat a row. */

@@ -1,0 +1,34 @@
+// The load generator of submitUnderLoad (submission-load.ts), run as a process of its own: options as JSON
+// in argv[2], the SubmissionLoad as JSON on stdout.
+import autocannon from 'autocannon';
+import type { SubmissionLoad, SubmissionLoadOptions } from './submission-load';
+
+const options = JSON.parse(process.argv[2] ?? '{}') as SubmissionLoadOptions;
+const jobIds: string[] = [];
+const statuses: Record<number, number> = {};
+const result = await autocannon({
+  url: `${options.gateway}/v1/predict/csv`,
+  connections: options.connections,
+  amount: options.submissions,
+  timeout: 30,
+  requests: [
+    {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${options.apiKey}` },
+      body: JSON.stringify({ input_file_s3: options.inputUri }),
+      onResponse: (status, body) => {
+        statuses[status] = (statuses[status] ?? 0) + 1;
+        if (status === 202) jobIds.push((JSON.parse(body) as { job_id: string }).job_id);
+      },
+    },
+  ],
+});
+if (result.errors > 0) statuses[0] = result.errors;
+const load: SubmissionLoad = {
+  jobIds,
+  statuses,
+  perSecond: jobIds.length / result.duration,
+  latencyMs: { p50: result.latency.p50, p99: result.latency.p99, max: result.latency.max },
+  durationS: result.duration,
+};
+process.stdout.write(JSON.stringify(load));
