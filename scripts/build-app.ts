@@ -2,20 +2,32 @@
 // JavaScript for plain `node`. The workspace packages are TypeScript with extensionless imports, which
 // Node cannot run as they are, so esbuild compiles them into the bundle, with the third-party code they
 // use. The app's own `dependencies` stay external: they are in its node_modules, in the repository and in
-// its image, and some must stay files, being native (onnxruntime-node) or reading their own files at run
-// time (bull-board's UI, swagger-ui-dist). dist/meta.json lists what went into each bundle.
+// its image. `--external a,b` narrows that to the packages that must stay files, being native
+// (onnxruntime-node) or reading their own files at run time (bull-board's UI, swagger-ui-dist), and bundles
+// the rest too: what a process never calls then costs it no memory (the bundle holds only what is imported,
+// minified; a package loaded from node_modules keeps every module it requires, comments included, as V8
+// source strings). dist/meta.json lists what went into each bundle.
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
+import { prismaWasmFile } from './prisma-wasm-file';
 
-const entryPoints = process.argv.slice(2);
-if (entryPoints.length === 0)
-  throw new Error('usage: tsx scripts/build-app.ts <entry.ts>... (run in the app folder)');
+const { values, positionals: entryPoints } = parseArgs({
+  options: { external: { type: 'string' } },
+  allowPositionals: true,
+});
+if (entryPoints.length === 0) {
+  throw new Error('usage: tsx scripts/build-app.ts [--external a,b] <entry.ts>... (run in the app folder)');
+}
 const manifest = JSON.parse(readFileSync('package.json', 'utf8')) as {
   dependencies?: Record<string, string>;
 };
-const external = Object.keys(manifest.dependencies ?? {})
-  .filter((name) => !name.startsWith('@shelfwise/'))
-  .flatMap((name) => [name, `${name}/*`]);
+const declared = Object.keys(manifest.dependencies ?? {}).filter((name) => !name.startsWith('@shelfwise/'));
+const kept = values.external?.split(',') ?? declared;
+for (const name of kept) {
+  if (!declared.includes(name)) throw new Error(`--external ${name}: not one of the app's dependencies`);
+}
+const external = kept.flatMap((name) => [name, `${name}/*`]);
 
 rmSync('dist', { recursive: true, force: true });
 const result = await build({
@@ -26,6 +38,8 @@ const result = await build({
   format: 'esm',
   target: 'node20.19',
   external,
+  // A package's ES module build where it ships one: unused exports are left out of the bundle.
+  mainFields: ['module', 'main'],
   // CommonJS code inside an ES module bundle still calls require() for Node's built-ins.
   banner: {
     js: "import { createRequire as __shelfwiseCreateRequire } from 'node:module'; const require = __shelfwiseCreateRequire(import.meta.url);",
@@ -33,6 +47,7 @@ const result = await build({
   minifyWhitespace: true,
   minifySyntax: true,
   sourcemap: 'linked',
+  plugins: [prismaWasmFile('dist')],
   metafile: true,
   logLevel: 'warning',
 });

@@ -13,6 +13,7 @@ import { createS3Client, ObjectStore } from '@shelfwise/storage';
 import { dropDatabase } from '@shelfwise/test-kit';
 import { publishServingModel } from '@shelfwise/test-kit/model';
 import { trainingDataPath } from '../../packages/classifier/bench/training-data-path';
+import { appImageRun } from '../../tests/support/app-image-run';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -24,7 +25,7 @@ export interface BenchStack {
   store: ObjectStore;
   buckets: { dataset: string; inference: string; models: string };
   examples: LabelledText[];
-  /** Starts an app from its TypeScript through tsx, or with `built` its bundle (apps/<app>/dist, `pnpm build`). */
+  /** Starts an app from its TypeScript through tsx, or with `built` its bundle (`pnpm build`) as its image does. */
   start(
     app: 'gateway' | 'worker',
     extra?: Record<string, string>,
@@ -59,7 +60,6 @@ export async function startBenchStack(): Promise<BenchStack> {
   const examples = await readLabelledCsv(trainingDataPath());
   await publishServingModel(db, store, buckets.models, await train(examples, { epochs: 5, seed: 42 }));
 
-  const gatewayNodeOptions = await gatewayImageNodeOptions();
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '',
     // The processes run as the images run them (infra/docker/app.Dockerfile sets it and says why).
@@ -84,14 +84,20 @@ export async function startBenchStack(): Promise<BenchStack> {
     buckets,
     examples,
     start(app, extra = {}, { built = false } = {}) {
-      // BENCH_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the apps under load.
+      // BENCH_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the apps under load; a built
+      // app gets them as NODE_OPTIONS, beside its image's flags.
       const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
-      const entry = built ? [`apps/${app}/dist/main.js`] : ['--import', 'tsx', `apps/${app}/src/main.ts`];
-      // The built gateway runs with the V8 flags its image gives it.
-      const imageFlags = built && app === 'gateway' ? { NODE_OPTIONS: gatewayNodeOptions } : {};
-      const child = spawn(process.execPath, [...nodeArgs, ...entry], {
+      // Built, an app runs by its image's command, with the node flags and environment the image gives it.
+      const run = built
+        ? appImageRun(app)
+        : {
+            command: process.execPath,
+            args: [...nodeArgs, '--import', 'tsx', `apps/${app}/src/main.ts`],
+            env: {},
+          };
+      const child = spawn(run.command, run.args, {
         cwd: ROOT,
-        env: { ...env, ...imageFlags, ...extra },
+        env: { ...env, ...run.env, ...(built ? { NODE_OPTIONS: nodeArgs.join(' ') } : {}), ...extra },
         stdio: ['ignore', 'inherit', 'inherit'],
       });
       children.push(child);
@@ -148,12 +154,4 @@ async function statusMb(pid: number, field: 'VmHWM' | 'VmRSS'): Promise<number> 
   const status = await readFile(`/proc/${pid}/status`, 'utf8');
   const kb = Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? Number.NaN);
   return kb / 1024;
-}
-
-/** GATEWAY_NODE_OPTIONS of infra/docker/app.Dockerfile, the one place those flags are set. */
-async function gatewayImageNodeOptions(): Promise<string> {
-  const dockerfile = await readFile(join(ROOT, 'infra/docker/app.Dockerfile'), 'utf8');
-  const flags = dockerfile.match(/^ENV GATEWAY_NODE_OPTIONS="([^"]*)"$/m)?.[1];
-  if (flags === undefined) throw new Error('infra/docker/app.Dockerfile sets no GATEWAY_NODE_OPTIONS');
-  return flags;
 }

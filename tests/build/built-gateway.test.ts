@@ -29,7 +29,8 @@ interface Metafile {
   outputs: Record<string, { imports: { path: string; external?: boolean }[] }>;
 }
 
-// The gateway as its image runs it: `pnpm build`'s bundle under plain node, and what ships beside it.
+// The gateway as its image runs it: `pnpm build`'s bundle under plain node by the image's command (with its
+// node flags and malloc setting), and what ships beside it.
 describe('the built gateway', () => {
   let database: TestDatabase;
   let s3: TestS3;
@@ -54,7 +55,7 @@ describe('the built gateway', () => {
     expect(stdout).toMatch(/^applied \d+ migration\(s\) to sw_test_built_gateway_/);
   });
 
-  it('starts with node on dist/main.js, answers /readyz, and serves the console, docs and bull-board', async () => {
+  it('starts by its image command (node on dist/main.js), answers /readyz, serves the console, docs, bull-board', async () => {
     const port = await freePort();
     gateway = startApp(
       'gateway',
@@ -115,6 +116,13 @@ describe('the built gateway', () => {
     const closure = dependencyClosure(GATEWAY);
     expect(closure.size).toBeGreaterThan(50);
     expect([...closure].filter((name) => NOT_IN_GATEWAY.includes(name))).toEqual([]);
+  });
+
+  it("ships Prisma's query compiler as a .wasm file beside the bundle, not as base64 inside it", () => {
+    const wasm = readFileSync(join(GATEWAY, 'dist/query_compiler_small_bg.mysql.wasm'));
+    // Every WebAssembly module starts with "\0asm"; in base64 that is "AGFzbQ".
+    expect(wasm.subarray(0, 4).toString('latin1')).toBe('\0asm');
+    expect(readFileSync(join(GATEWAY, 'dist/main.js'), 'utf8')).not.toContain('AGFzbQ');
   });
 
   it('leaves s3rver out of the worker too, which needs onnxruntime-node', () => {

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { freePort } from '@shelfwise/test-kit';
+import { appImageRun } from './app-image-run';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -24,20 +25,23 @@ export { freePort } from '@shelfwise/test-kit';
 
 /**
  * Starts a real app entry point (apps/<name>/src/main.ts through tsx, or with `built` its bundle
- * apps/<name>/dist/main.js) with the given environment, and ADMIN_API_KEY set to the test key unless `env`
- * sets it (an empty value counts as unset).
+ * apps/<name>/dist/main.js by its image's command, with the image's environment) with the given environment,
+ * and ADMIN_API_KEY set to the test key unless `env` sets it (an empty value counts as unset).
  */
 export function startApp(
   name: 'gateway' | 'worker',
   env: Record<string, string>,
   { built = false } = {},
 ): AppProcess {
-  const entry = built ? [`apps/${name}/dist/main.js`] : ['--import', 'tsx', `apps/${name}/src/main.ts`];
-  const child = spawn(process.execPath, entry, {
+  const run = built
+    ? appImageRun(name)
+    : { command: process.execPath, args: ['--import', 'tsx', `apps/${name}/src/main.ts`], env: {} };
+  const child = spawn(run.command, run.args, {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH,
       ADMIN_API_KEY: TEST_ADMIN_KEY,
+      ...run.env,
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
