@@ -28,15 +28,15 @@ WORKDIR /app
 COPY --from=build --chown=node:node /image /app
 USER node
 # The gateway's live heap is about 31 MB, but V8 sizes its heap for the host (gigabytes) and lets garbage
-# pile up, and glibc keeps what start-up frees: a 1 MB young generation and a 128 MB old-space ceiling;
-# --optimize-for-size, with which old space stays 3-5 MB above its live objects between collections instead
-# of 7-11 MB; and a fixed 32 KB mmap threshold. glibc raises its default (128 KB) to the largest block freed,
-# so once the bundle is read everything up to 5 MB comes from its heap and what start-up frees stays there;
-# at 32 KB V8's 32 KB zone segments (compiler and GC scratch memory) are mapped and returned on their own,
-# about 10 mmap/munmap pairs per submission, nearly all on V8's background threads. Together they keep it at
-# ~93 MB RSS after 1,000 submissions instead of ~112 (`pnpm bench:footprint` runs the built gateway by this
-# command). The V8 options are flags on the command line: NODE_OPTIONS does not take them. The worker keeps
-# the defaults: its batches allocate fast and a small young generation would slow them.
-ENV GATEWAY_NODE_FLAGS="--max-semi-space-size=1 --max-old-space-size=128 --optimize-for-size"
+# pile up, and glibc keeps what start-up frees: a 1 MB young generation, a 128 MB old-space ceiling and a
+# fixed 32 KB mmap threshold keep it near 93 MB RSS after 1,000 submissions instead of 112-116 MB
+# (`pnpm bench:footprint` runs the built gateway by this command). glibc raises its threshold (128 KB) to the
+# largest block freed, 5.3 MB once the bundle's source buffer is collected, so what start-up frees stayed in
+# its heap; at 32 KB V8's 32 KB zone segments (compiler and GC scratch memory) are mapped and returned on
+# their own: about 10 mmap/munmap pairs per submission, nearly all on V8's background threads, and POST
+# /v1/predict as fast as without. (--optimize-for-size would save 3-4 MB more, but cost POST /v1/predict
+# 5-35% of its requests/s.) The worker keeps the defaults: its batches allocate fast and a small young
+# generation would slow them.
+ENV GATEWAY_NODE_OPTIONS="--max-semi-space-size=1 --max-old-space-size=128"
 ENV GATEWAY_MALLOC_MMAP_THRESHOLD_=32768
-CMD ["sh", "-c", "flags=; [ \"$APP\" = gateway ] && flags=$GATEWAY_NODE_FLAGS && export MALLOC_MMAP_THRESHOLD_=$GATEWAY_MALLOC_MMAP_THRESHOLD_; exec node $flags apps/${APP}/dist/main.js"]
+CMD ["sh", "-c", "[ \"$APP\" = gateway ] && export NODE_OPTIONS=\"$GATEWAY_NODE_OPTIONS ${NODE_OPTIONS:-}\" MALLOC_MMAP_THRESHOLD_=$GATEWAY_MALLOC_MMAP_THRESHOLD_; exec node apps/${APP}/dist/main.js"]
