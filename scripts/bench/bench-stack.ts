@@ -13,7 +13,7 @@ import { createS3Client, ObjectStore } from '@shelfwise/storage';
 import { dropDatabase } from '@shelfwise/test-kit';
 import { publishServingModel } from '@shelfwise/test-kit/model';
 import { trainingDataPath } from '../../packages/classifier/bench/training-data-path';
-import { appImageRun } from '../../tests/support/app-image-run';
+import { appRun } from '../../tests/support/app-image-run';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -88,13 +88,7 @@ export async function startBenchStack(): Promise<BenchStack> {
       // app gets them as NODE_OPTIONS, beside its image's flags.
       const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
       // Built, an app runs by its image's command, with the node flags and environment the image gives it.
-      const run = built
-        ? appImageRun(app)
-        : {
-            command: process.execPath,
-            args: [...nodeArgs, '--import', 'tsx', `apps/${app}/src/main.ts`],
-            env: {},
-          };
+      const run = appRun(app, built, nodeArgs);
       const child = spawn(run.command, run.args, {
         cwd: ROOT,
         env: { ...env, ...run.env, ...(built ? { NODE_OPTIONS: nodeArgs.join(' ') } : {}), ...extra },

@@ -31,3 +31,16 @@ export function appImageRun(app: 'gateway' | 'worker'): AppImageRun {
   if (!command) throw new Error(`${DOCKERFILE}: its final stage has no CMD`);
   return { command, args, env };
 }
+
+/**
+ * How a test or bench starts `app` from the repository root: its TypeScript through tsx (`nodeArgs` first),
+ * or with `built` as its image does.
+ */
+export function appRun(app: 'gateway' | 'worker', built: boolean, nodeArgs: string[] = []): AppImageRun {
+  if (built) return appImageRun(app);
+  return {
+    command: process.execPath,
+    args: [...nodeArgs, '--import', 'tsx', `apps/${app}/src/main.ts`],
+    env: {},
+  };
+}

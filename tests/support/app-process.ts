@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { freePort } from '@shelfwise/test-kit';
-import { appImageRun } from './app-image-run';
+import { appRun } from './app-image-run';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -33,9 +33,7 @@ export function startApp(
   env: Record<string, string>,
   { built = false } = {},
 ): AppProcess {
-  const run = built
-    ? appImageRun(name)
-    : { command: process.execPath, args: ['--import', 'tsx', `apps/${name}/src/main.ts`], env: {} };
+  const run = appRun(name, built);
   const child = spawn(run.command, run.args, {
     cwd: ROOT,
     env: {

@@ -153,7 +153,7 @@ export function createApp(deps: GatewayDependencies): Gateway {
       deps.predictBatch,
     ),
     metrics,
-    headers: headers.strict,
+    headers: headers.forPath(PredictEndpoint.path),
     logger,
     trustProxy: app.get('trust proxy fn'),
     bodyLimitBytes: JSON_BODY_LIMIT_BYTES,

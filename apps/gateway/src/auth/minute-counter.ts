@@ -27,15 +27,16 @@ export class MinuteCounter {
   count(name: string): Promise<WindowCount> {
     const window = Math.floor(Date.now() / 60_000);
     const key = `${name}:${window}`;
-    let waiters = this.pending.get(key);
-    if (!waiters) {
-      const batch: Waiter[] = [];
-      waiters = batch;
-      this.pending.set(key, batch);
-      setImmediate(() => void this.flush(key, window, batch));
-    }
-    const batch = waiters;
+    const batch = this.pending.get(key) ?? this.open(key, window);
     return new Promise((counted, failed) => batch.push({ counted, failed }));
+  }
+
+  /** A batch for `key`, sent at the end of this turn of the event loop. */
+  private open(key: string, window: number): Waiter[] {
+    const batch: Waiter[] = [];
+    this.pending.set(key, batch);
+    setImmediate(() => void this.flush(key, window, batch));
+    return batch;
   }
 
   private async flush(key: string, window: number, waiters: Waiter[]): Promise<void> {

@@ -15,7 +15,7 @@ export type HeaderList = readonly (readonly [string, string])[];
  * the routes served without Express (POST /v1/predict) set too.
  */
 export class SecurityHeaders {
-  readonly strict: HeaderList = recorded(
+  private readonly strict: HeaderList = recorded(
     helmet({
       contentSecurityPolicy: { useDefaults: true, directives: { 'upgrade-insecure-requests': null } },
     }),

@@ -36,6 +36,7 @@ export interface PredictEndpointDependencies {
  * as every Express route, in the same order (key, then limit, then body).
  */
 export class PredictEndpoint {
+  static readonly path = PATH;
   static readonly route = `${METHOD} ${PATH}`;
 
   constructor(private readonly deps: PredictEndpointDependencies) {}
