@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { loadConfigOrExit } from '@shelfwise/config';
 import { type EmbeddedS3, startEmbeddedS3 } from '@shelfwise/embedded-s3';
-import { createS3Client, ObjectStore } from '@shelfwise/storage';
+import { createObjectStore } from '@shelfwise/storage';
 
 const config = loadConfigOrExit();
 const root = new URL('..', import.meta.url).pathname;
@@ -22,7 +22,7 @@ if (config.s3.embedded) {
   s3 = await startEmbeddedS3({ port: config.s3.embeddedPort, dataDir: config.s3.dataDir });
   console.log(`embedded S3 server on ${s3.endpoint}, data in ${config.s3.dataDir}`);
 }
-await new ObjectStore(createS3Client(config.s3), Object.values(config.s3.buckets)).ensureBuckets();
+await createObjectStore(config.s3, Object.values(config.s3.buckets)).ensureBuckets();
 
 // Each app runs in a process group of its own: Ctrl-C reaches only this launcher, which passes one SIGTERM
 // on. In the terminal's group the apps would get the SIGINT as well, take the SIGTERM that follows as a

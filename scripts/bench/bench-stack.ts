@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { type LabelledText, readLabelledCsv, train } from '@shelfwise/classifier';
 import { createPrismaClient, type Db, migrate } from '@shelfwise/db';
 import { type EmbeddedS3, startEmbeddedS3 } from '@shelfwise/embedded-s3';
-import { createS3Client, ObjectStore } from '@shelfwise/storage';
+import { createObjectStore, type ObjectStore } from '@shelfwise/storage';
 import { dropDatabase } from '@shelfwise/test-kit';
 import { publishServingModel } from '@shelfwise/test-kit/model';
 import { trainingDataPath } from '../../packages/classifier/bench/training-data-path';
@@ -53,7 +53,7 @@ export async function startBenchStack(): Promise<BenchStack> {
     accessKeyId: 'S3RVER',
     secretAccessKey: 'S3RVER',
   };
-  const store = new ObjectStore(createS3Client(settings), Object.values(buckets));
+  const store = createObjectStore(settings, Object.values(buckets));
   await store.ensureBuckets();
 
   // The real set (TRAINING_DATA_CSV): the benches serve a model of production quality and realistic texts.
@@ -139,6 +139,13 @@ export async function cpuSeconds(pid: number): Promise<number> {
   // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/** CPU time every core of the machine has been busy so far (all but idle and iowait), in seconds (/proc/stat). */
+export async function machineCpuSeconds(): Promise<number> {
+  const [, user, nice, system, , , irq, softirq, steal] =
+    (await readFile('/proc/stat', 'utf8')).split('\n', 1)[0]?.split(/\s+/).map(Number) ?? [];
+  return ((user ?? 0) + (nice ?? 0) + (system ?? 0) + (irq ?? 0) + (softirq ?? 0) + (steal ?? 0)) / 100;
 }
 
 /** Resident set of a process now (VmRSS), in MB. */

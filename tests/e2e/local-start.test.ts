@@ -4,7 +4,7 @@ import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createS3Client, ObjectStore } from '@shelfwise/storage';
+import { createObjectStore } from '@shelfwise/storage';
 import { createTestDatabase, freePort, type TestDatabase, uniquePrefix } from '@shelfwise/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pollUntil } from '../support/app-process';
@@ -69,13 +69,13 @@ describe('pnpm start', () => {
     expect(output.split(key).length - 1, 'the key is printed by the banner only').toBe(2);
 
     // A training job that runs when Ctrl-C comes, and takes some seconds more.
-    const store = new ObjectStore(
-      createS3Client({
+    const store = createObjectStore(
+      {
         endpoint: `http://127.0.0.1:${ports.s3}`,
         region: 'us-east-1',
         accessKeyId: 'S3RVER',
         secretAccessKey: 'S3RVER',
-      }),
+      },
       ['dataset'],
     );
     await store.upload('s3://dataset/train.csv', trainingInput(20_000));

@@ -1,4 +1,4 @@
-import { createS3Client, ObjectStore } from '@shelfwise/storage';
+import { createObjectStore } from '@shelfwise/storage';
 import { createTestDatabase, type TestDatabase, uniquePrefix } from '@shelfwise/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AppProcess, freePort, getJson, pollUntil, startApp, startReady } from '../support/app-process';
@@ -31,7 +31,7 @@ describe('S3 unavailable', () => {
       accessKeyId: 'S3RVER',
       secretAccessKey: 'S3RVER',
     };
-    const store = new ObjectStore(createS3Client(settings), Object.values(buckets));
+    const store = createObjectStore(settings, Object.values(buckets));
     await store.ensureBuckets();
     database = await createTestDatabase('faults_s3');
     await seedServingModel(database.db, store, buckets.models);

@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import { createS3Client, ObjectStore } from '@shelfwise/storage';
+import { createObjectStore, type ObjectStore } from '@shelfwise/storage';
 import { createTestDatabase, incompleteUploads, type TestDatabase, uniquePrefix } from '@shelfwise/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AppProcess, freePort, getJson, pollUntil, startApp, waitReady } from '../support/app-process';
@@ -42,7 +42,7 @@ describe('a broken, frozen or abandoned S3 download', () => {
 
   beforeAll(async () => {
     s3 = await startS3Server();
-    store = new ObjectStore(createS3Client(settings()), Object.values(buckets));
+    store = createObjectStore(settings(), Object.values(buckets));
     await store.ensureBuckets();
     database = await createTestDatabase('faults_s3_stream');
     await seedServingModel(database.db, store, buckets.models);

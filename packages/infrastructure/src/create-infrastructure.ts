@@ -1,7 +1,7 @@
 import type { Config } from '@shelfwise/config';
 import { createPrismaClient, type Db } from '@shelfwise/db';
 import { type Readiness, runChecks } from '@shelfwise/lifecycle';
-import { createS3Client, ObjectStore } from '@shelfwise/storage';
+import { createObjectStore, type ObjectStore } from '@shelfwise/storage';
 import { createRedis, type RedisConnection } from './create-redis';
 
 export interface Infrastructure {
@@ -20,7 +20,7 @@ export function createInfrastructure(config: Config): Infrastructure {
   const redis = createRedis(config.redisUrl, 'client', config.redisClusterNodes);
   // A down Redis is reported by readiness; an unhandled 'error' event would crash the process.
   redis.on('error', () => {});
-  const store = new ObjectStore(createS3Client(config.s3), Object.values(config.s3.buckets));
+  const store = createObjectStore(config.s3, Object.values(config.s3.buckets));
   return {
     db,
     redis,

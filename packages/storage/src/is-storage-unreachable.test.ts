@@ -3,16 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEmbeddedS3 } from '@shelfwise/embedded-s3';
 import { describe, expect, it } from 'vitest';
-import { createS3Client } from './create-s3-client';
+import { createObjectStore } from './create-object-store';
 import { isStorageUnreachable } from './is-storage-unreachable';
 import { ObjectNotFoundError } from './object-not-found-error';
-import { ObjectStore } from './object-store';
 
 const storeAt = (endpoint: string) =>
-  new ObjectStore(
-    createS3Client({ endpoint, region: 'us-east-1', accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' }),
-    ['dataset'],
-  );
+  createObjectStore({ endpoint, region: 'us-east-1', accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' }, [
+    'dataset',
+  ]);
 
 const failure = (promise: Promise<unknown>) =>
   promise.then(

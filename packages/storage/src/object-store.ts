@@ -4,7 +4,6 @@ import {
   DeleteObjectCommand,
   GetObjectCommand,
   HeadBucketCommand,
-  HeadObjectCommand,
   ListObjectsV2Command,
   type S3Client,
   S3ServiceException,
@@ -13,6 +12,7 @@ import { Upload } from '@aws-sdk/lib-storage';
 import { type CopySource, copyParts, MIN_PART_BYTES } from './copy-parts';
 import { ObjectChangedError } from './object-changed-error';
 import { ObjectNotFoundError } from './object-not-found-error';
+import type { S3Head } from './s3-head';
 import { formatS3Uri, parseAllowedS3Uri, type S3Location } from './s3-uri';
 
 export interface StoredObject {
@@ -61,6 +61,7 @@ export class ObjectStore {
 
   constructor(
     private readonly client: S3Client,
+    private readonly heads: S3Head,
     private readonly allowedBuckets: readonly string[],
   ) {}
 
@@ -208,15 +209,9 @@ export class ObjectStore {
   }
 
   /** The object's size and ETag (its version), or undefined when there is none. */
-  async head(uri: string): Promise<ObjectHead | undefined> {
+  head(uri: string): Promise<ObjectHead | undefined> {
     const { bucket, key } = this.locate(uri);
-    try {
-      const head = await this.client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
-      return { size: head.ContentLength ?? 0, etag: head.ETag ?? '' };
-    } catch (error) {
-      if (isNotFound(error)) return undefined;
-      throw error;
-    }
+    return this.heads.head(bucket, key);
   }
 
   /** Every object under a prefix URI, in key order. */

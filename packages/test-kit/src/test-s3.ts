@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { createS3Client, ObjectStore, type S3Settings } from '@shelfwise/storage';
+import { createObjectStore, type ObjectStore, type S3Settings } from '@shelfwise/storage';
 import { inject } from 'vitest';
 
 declare module 'vitest' {
@@ -31,7 +31,7 @@ export async function createTestS3(endpoint: string = inject('s3Endpoint')): Pro
     accessKeyId: 'S3RVER',
     secretAccessKey: 'S3RVER',
   };
-  const store = new ObjectStore(createS3Client(settings), Object.values(buckets));
+  const store = createObjectStore(settings, Object.values(buckets));
   await store.ensureBuckets();
   return { settings, buckets, store };
 }
