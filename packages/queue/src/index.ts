@@ -1,6 +1,6 @@
 export { EnqueueFailedError } from './enqueue-failed-error';
 export { JobProducer, type ProducerOptions } from './job-producer';
-export { type OwnerBacklog, ownerPriority } from './owner-priority';
+export { type OwnerBacklog, OwnerPriority } from './owner-priority';
 export {
   type JobRecords,
   type RecordedJob,

@@ -2,7 +2,7 @@ import { type QueuedJob, queuedJobOf, type RecordedJobType } from '@shelfwise/co
 import type { Job as QueueJob } from 'bullmq';
 import { EnqueueFailedError } from './enqueue-failed-error';
 import type { JobProducer } from './job-producer';
-import { type OwnerBacklog, ownerPriority } from './owner-priority';
+import { type OwnerBacklog, OwnerPriority } from './owner-priority';
 import { withDeadline } from './with-deadline';
 
 /** A job row as the queue needs it (the db package's `Job` is one). */
@@ -35,11 +35,15 @@ const describe = (error: unknown) => (error instanceof Error ? error.message : S
  * id is the row id, and the priority is the owner's fair share (owner-priority.ts).
  */
 export class RecordedJobQueue<New, Row extends RecordedJob> {
+  private readonly priority: OwnerPriority;
+
   constructor(
     private readonly records: JobRecords<New, Row>,
     private readonly producer: JobProducer,
     private readonly options: SubmitOptions = {},
-  ) {}
+  ) {
+    this.priority = new OwnerPriority(records);
+  }
 
   /**
    * Records the row, THEN enqueues it. A job the queue refused is marked FAILED, never left QUEUED, and
@@ -74,7 +78,7 @@ export class RecordedJobQueue<New, Row extends RecordedJob> {
     queued: QueuedJob = queuedJobOf(row.type, row.input, row.id, row.inputVersions),
   ): Promise<QueueJob> {
     // Its place in its owner's backlog, computed from MySQL, so a job enqueued again keeps its standing.
-    const priority = await ownerPriority(this.records, row);
+    const priority = await this.priority.of(row);
     return this.producer.enqueue(queued, row.id, { priority });
   }
 }
