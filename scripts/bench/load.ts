@@ -2,18 +2,22 @@
 // gateway, then real workers drain them. Reports submissions per second and latency beside the rate of
 // plain BullMQ queue.add calls from one process (the floor: our overhead is the ratio), and checks that
 // every accepted job was recorded, queued and finished exactly once. Not a test: it prints figures.
-//   pnpm bench:load            LOAD_SUBMISSIONS=10000 LOAD_CONNECTIONS=50 by default
+// Gateway and floor are measured after LOAD_WARMUP submissions each (a just-started process's JIT and pools;
+// the gateway's warm-up figures are printed too).
+//   pnpm bench:load            LOAD_SUBMISSIONS=10000 LOAD_WARMUP=1000 LOAD_CONNECTIONS=50 by default
 
 import { JobRepository } from '@shelfwise/db';
 import { createRedis } from '@shelfwise/infrastructure';
 import { JobProducer } from '@shelfwise/queue';
-import { startBenchStack, until } from './bench-stack';
+import { createTestDatabase } from '@shelfwise/test-kit';
+import { cpuSeconds, machineCpuSeconds, startBenchStack, until } from './bench-stack';
 import { accountJobs } from './job-accounting';
 import { queueAddRate } from './queue-add-rate';
 import { submissionFloor } from './submission-floor';
 import { submitUnderLoad } from './submission-load';
 
 const submissions = Number(process.env.LOAD_SUBMISSIONS ?? 10_000);
+const warmup = Number(process.env.LOAD_WARMUP ?? 1_000);
 const connections = Number(process.env.LOAD_CONNECTIONS ?? 50);
 const workers = Number(process.env.LOAD_WORKERS ?? 2);
 const port = 18_000 + Math.floor(Math.random() * 1_000);
@@ -23,10 +27,13 @@ const connection = createRedis('redis://127.0.0.1:6379', 'worker');
 const producer = (prefix: string) => new JobProducer({ connection, prefix, attempts: 3, backoffMs: 2_000 });
 const gatewayQueue = producer(stack.env.QUEUE_PREFIX as string);
 const baselineQueue = producer(`${stack.env.QUEUE_PREFIX}-baseline`);
+// The floor's rows go to a database of their own: deleted from the gateway's, they would still be purged (and
+// skipped by its backlog counts) while the gateway is measured.
+const floorDatabase = await createTestDatabase('bench_floor');
 try {
   const inputUri = `s3://${stack.buckets.dataset}/tiny.csv`;
   await stack.store.upload(inputUri, 'product_description\ngreen tea\nwhole milk 1l\nsoap bar\n');
-  stack.start('gateway', { PORT: String(port) });
+  const gatewayProcess = stack.start('gateway', { PORT: String(port) });
   const gateway = `http://127.0.0.1:${port}`;
   await until(async () => (await fetch(`${gateway}/readyz`)).ok, 60_000);
 
@@ -34,25 +41,30 @@ try {
   const addsPerSecond = await queueAddRate(baselineQueue.queue('inference'), submissions, connections);
   await baselineQueue.queue('inference').obliterate({ force: true });
   // The real floor: the S3 HEAD, MySQL insert, backlog count and queue.add of a submission, without HTTP.
-  const jobs = new JobRepository(stack.db);
-  const floorPerSecond = await submissionFloor(
-    { store: stack.store, jobs, producer: baselineQueue },
-    inputUri,
-    submissions,
-    connections,
-  );
+  const floor = (count: number) =>
+    submissionFloor(
+      { store: stack.store, jobs: new JobRepository(floorDatabase.db), producer: baselineQueue },
+      inputUri,
+      count,
+      connections,
+    );
+  await floor(warmup);
+  const floorCpu = cpuMeter();
+  const floorPerSecond = await floor(submissions);
+  const floorCpuMs = await floorCpu(submissions);
   await baselineQueue.queue('inference').obliterate({ force: true });
-  // Its rows would count as extra below: the gateway's submissions start on an empty table.
-  await stack.db.job.deleteMany({});
 
   // No worker yet: the gateway has the machine to itself while it is measured.
+  const loadCpu = cpuMeter(gatewayProcess.pid);
   const load = await submitUnderLoad({
     gateway,
     inputUri,
     submissions,
+    warmup,
     connections,
     apiKey: stack.auth.authorization.slice('Bearer '.length),
   });
+  const loadCpuMs = await loadCpu(submissions + warmup);
   const queue = gatewayQueue.queue('inference');
   const queued = await accountJobs(stack.db, queue, load.jobIds, 'waiting');
 
@@ -68,11 +80,12 @@ try {
   const drainS = (performance.now() - drainStarted) / 1_000;
   const outcomes = await stack.db.job.groupBy({ by: ['status', 'attempts'], _count: true });
 
+  const total = submissions + warmup;
   const ok =
-    load.jobIds.length === submissions &&
-    queued.distinctIds === submissions &&
-    queued.rows === submissions &&
-    queued.queued === submissions &&
+    load.jobIds.length === total &&
+    queued.distinctIds === total &&
+    queued.rows === total &&
+    queued.queued === total &&
     queued.lostRows + queued.extraRows + queued.lostInQueue + queued.extraInQueue === 0 &&
     outcomes.length === 1 &&
     outcomes[0]?.status === 'SUCCEEDED' &&
@@ -81,13 +94,16 @@ try {
   console.log(`
 | figure | value |
 |---|---|
-| submissions, clients | ${submissions}, ${connections} |
+| submissions (+ warm-up), clients | ${submissions} (+ ${warmup}), ${connections} |
 | answers by status | ${JSON.stringify(load.statuses)} |
 | gateway: accepted submissions/s | ${r(load.perSecond)} |
 | gateway: latency p50 / p99 / max (ms) | ${load.latencyMs.p50} / ${load.latencyMs.p99} / ${load.latencyMs.max} |
+| gateway just started (the warm-up): submissions/s, p50 / p99 / max (ms) | ${load.warmup ? `${r(load.warmup.perSecond)}, ${load.warmup.latencyMs.p50} / ${load.warmup.latencyMs.p99} / ${load.warmup.latencyMs.max}` : 'none'} |
 | plain BullMQ queue.add/s, one process, ${connections} in flight | ${r(addsPerSecond)} |
 | overhead: queue.add rate / submission rate | ${r(addsPerSecond / load.perSecond)}x |
 | real floor: S3 HEAD + MySQL insert + backlog count + queue.add/s, no HTTP, ${connections} in flight | ${r(floorPerSecond)} |
+| CPU ms per submission (warm-up included): gateway / this process (embedded S3) / rest of the machine (MySQL, Redis, load generator) | ${loadCpuMs.gateway} / ${loadCpuMs.self} / ${loadCpuMs.rest} |
+| CPU ms per floor submission: this process (loop + embedded S3) / rest of the machine | ${floorCpuMs.self} / ${floorCpuMs.rest} |
 | gateway / real floor | ${Math.round((100 * load.perSecond) / floorPerSecond)}% (goal >= 50%, p99 < 100 ms) |
 | rows / waiting BullMQ jobs / distinct ids | ${queued.rows} / ${queued.queued} / ${queued.distinctIds} |
 | lost or extra (rows, queue) | ${queued.lostRows + queued.extraRows}, ${queued.lostInQueue + queued.extraInQueue} |
@@ -100,6 +116,28 @@ try {
   await gatewayQueue.queue('inference').obliterate({ force: true });
   await gatewayQueue.close();
   await baselineQueue.close();
+  await floorDatabase.drop();
   connection.disconnect();
   await stack.close();
+}
+
+/** Starts counting CPU time: of the gateway (when its pid is given), of this process and of the whole machine. */
+function cpuMeter(gatewayPid?: number) {
+  const gatewaySeconds = () => (gatewayPid === undefined ? Promise.resolve(0) : cpuSeconds(gatewayPid));
+  const selfSeconds = () => {
+    const { user, system } = process.cpuUsage();
+    return (user + system) / 1e6;
+  };
+  const started = Promise.all([gatewaySeconds(), selfSeconds(), machineCpuSeconds()]);
+  /** CPU milliseconds per operation since the start, over `operations`. */
+  return async (operations: number) => {
+    const [g0, s0, m0] = await started;
+    const [g1, s1, m1] = await Promise.all([gatewaySeconds(), selfSeconds(), machineCpuSeconds()]);
+    const perOperation = (seconds: number) => Math.round((seconds * 1_000 * 100) / operations) / 100;
+    return {
+      gateway: perOperation(g1 - g0),
+      self: perOperation(s1 - s0),
+      rest: perOperation(m1 - m0 - (g1 - g0) - (s1 - s0)),
+    };
+  };
 }
