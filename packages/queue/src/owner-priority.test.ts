@@ -9,7 +9,7 @@ describe('OwnerPriority against MySQL', () => {
   let jobs: JobRepository;
   const started = new Date(Date.now() - 60_000);
   const at = (ms: number) => new Date(started.getTime() + ms);
-  const row = (createdAt: Date, id = randomUUID()): PrioritizedRow => ({
+  const row = (createdAt: Date, id: string = randomUUID()): PrioritizedRow => ({
     id,
     type: 'PREDICT_CSV',
     apiKeyId: null,
