@@ -37,5 +37,7 @@ async function phase(amount: number): Promise<LoadPhase> {
 
 const warmup = options.warmup ? await phase(options.warmup) : undefined;
 const measured = await phase(options.submissions);
-const load: SubmissionLoad = { jobIds, statuses, ...measured, warmup };
+const { user, system } = process.cpuUsage();
+const cpuMsPerRequest = (user + system) / 1_000 / (options.submissions + (options.warmup ?? 0));
+const load: SubmissionLoad = { jobIds, statuses, ...measured, warmup, cpuMsPerRequest };
 process.stdout.write(JSON.stringify(load));

@@ -34,6 +34,8 @@ export interface SubmissionLoad extends LoadPhase {
   /** Answers by HTTP status, warm-up included (a connection error counts under 0). */
   statuses: Record<number, number>;
   warmup: LoadPhase | undefined;
+  /** The load generator's own CPU per request (its process, start-up included). */
+  cpuMsPerRequest: number;
 }
 
 /**
