@@ -60,13 +60,22 @@ describe('OwnerPriority against MySQL', () => {
     expect(await priority.of({ ...row(at(1_500)), apiKeyId: randomUUID() })).toBe(1);
     expect(counts).toHaveBeenCalledTimes(4);
 
-    // A second later the owner is counted again: 500 of its jobs finished meanwhile, 502 are left.
+    // A second later one count refreshes the memo; the owner's jobs submitted while it runs keep the cap.
+    const refreshed = priority.of(await inserted(at(2_000)));
+    expect(await priority.of(await inserted(at(2_001)))).toBe(1_000);
+    expect(await refreshed).toBe(1_000);
+    expect(counts).toHaveBeenCalledTimes(5);
+
+    // Another second on, the owner is counted again: 500 of its jobs finished meanwhile, 504 are left.
     const finished = await database.db.job.findMany({ orderBy: { createdAt: 'asc' }, take: 500 });
     await database.db.job.updateMany({
       where: { id: { in: finished.map((job) => job.id) } },
       data: { status: 'SUCCEEDED' },
     });
-    expect(await priority.of(await inserted(at(2_000)))).toBe(503);
-    expect(counts).toHaveBeenCalledTimes(5);
+    expect(await priority.of(await inserted(at(3_000)))).toBe(505);
+    expect(counts).toHaveBeenCalledTimes(6);
+    // Under the cap, every job is counted again.
+    expect(await priority.of(await inserted(at(3_001)))).toBe(506);
+    expect(counts).toHaveBeenCalledTimes(7);
   });
 });

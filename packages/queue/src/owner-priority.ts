@@ -51,6 +51,8 @@ export interface PrioritizedRow {
 export class OwnerPriority {
   /** Per owner and queue: when the job last counted at the cap was created (ms). */
   private readonly atCap = new Map<string, number>();
+  /** Owners whose expired memo a count is refreshing: their other jobs meanwhile keep the cap. */
+  private readonly refreshing = new Set<string>();
 
   constructor(private readonly backlog: OwnerBacklog) {}
 
@@ -58,19 +60,25 @@ export class OwnerPriority {
     const owner = `${queueOfType(row.type)} ${row.apiKeyId ?? ''}`;
     const created = row.createdAt.getTime();
     const counted = this.atCap.get(owner);
-    if (counted !== undefined && created >= counted && created - counted < AT_CAP_FOR_MS)
-      return LOWEST_PRIORITY;
-    const place = await this.backlog.countOwnerBacklog(
-      row.apiKeyId,
-      sharingAQueue(row.type),
-      row,
-      LOWEST_PRIORITY,
-    );
-    if (place >= LOWEST_PRIORITY && created > (counted ?? Number.NEGATIVE_INFINITY)) {
-      // Owners at the cap are few (API keys flooding a queue); forgetting them all costs a count each.
-      if (this.atCap.size >= 10_000) this.atCap.clear();
-      this.atCap.set(owner, created);
+    const newer = counted !== undefined && created >= counted;
+    // One count refreshes an expired memo: the flood's other submissions in flight do not all count at once.
+    if (newer && (created - counted < AT_CAP_FOR_MS || this.refreshing.has(owner))) return LOWEST_PRIORITY;
+    if (newer) this.refreshing.add(owner);
+    try {
+      const place = await this.backlog.countOwnerBacklog(
+        row.apiKeyId,
+        sharingAQueue(row.type),
+        row,
+        LOWEST_PRIORITY,
+      );
+      if (place >= LOWEST_PRIORITY && created > (this.atCap.get(owner) ?? Number.NEGATIVE_INFINITY)) {
+        // Owners at the cap are few (API keys flooding a queue); forgetting them all costs a count each.
+        if (this.atCap.size >= 10_000) this.atCap.clear();
+        this.atCap.set(owner, created);
+      } else if (newer && place < LOWEST_PRIORITY) this.atCap.delete(owner);
+      return Math.max(1, place);
+    } finally {
+      if (newer) this.refreshing.delete(owner);
     }
-    return Math.max(1, place);
   }
 }
