@@ -12,9 +12,11 @@ const RETRIED_STATUSES = new Set([429, 500, 502, 503, 504]);
 // A HEAD is small: an S3 that accepted the connection and says nothing this long is not answering.
 const DEFAULT_TIMEOUT_MS = 10_000;
 
-// Nothing answered (a reset keep-alive connection, a refused one), or S3 said to try again.
+// A connection reset (a kept-alive one the server closed) or refused, or S3 said to try again. Not a timeout:
+// an S3 that said nothing for that long would only make the caller wait three times as long.
 const retryable = (error: unknown) =>
-  error instanceof StorageRequestError && (error.status === undefined || RETRIED_STATUSES.has(error.status));
+  error instanceof StorageRequestError &&
+  (error.status === undefined ? error.code !== 'ETIMEDOUT' : RETRIED_STATUSES.has(error.status));
 
 /**
  * HeadObject without the SDK: one signed HEAD over a keep-alive connection. The SDK's middleware stack
