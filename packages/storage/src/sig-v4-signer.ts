@@ -28,13 +28,12 @@ export class SigV4Signer {
 
   /** The Authorization header for a request with no query string; `amzDate` is its x-amz-date header. */
   authorization(method: string, path: string, headers: Record<string, string>, amzDate: string): string {
-    const names = Object.keys(headers)
-      .map((name) => name.toLowerCase())
-      .sort();
-    const values = new Map(Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value]));
-    const canonicalHeaders = names.map((name) => `${name}:${values.get(name)?.trim()}\n`).join('');
-    const signedHeaders = names.join(';');
-    const payload = values.get('x-amz-content-sha256') ?? EMPTY_PAYLOAD_SHA256;
+    const canonical = Object.entries(headers)
+      .map(([name, value]) => [name.toLowerCase(), value.trim()] as const)
+      .sort(([a], [b]) => (a < b ? -1 : 1));
+    const canonicalHeaders = canonical.map(([name, value]) => `${name}:${value}\n`).join('');
+    const signedHeaders = canonical.map(([name]) => name).join(';');
+    const payload = canonical.find(([name]) => name === 'x-amz-content-sha256')?.[1] ?? EMPTY_PAYLOAD_SHA256;
     const canonicalRequest = `${method}\n${path}\n\n${canonicalHeaders}\n${signedHeaders}\n${payload}`;
     const day = amzDate.slice(0, 8);
     const { accessKeyId, region } = this.credentials;
